@@ -1,0 +1,3 @@
+from civharm.cli.main import main
+
+main()

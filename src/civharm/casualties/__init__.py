@@ -1,0 +1,1 @@
+"""Casualties: counts as ranges, and individual people recorded once."""

@@ -1,0 +1,1 @@
+"""The ``civharm`` command line: a thin shell over the library."""

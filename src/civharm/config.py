@@ -1,0 +1,62 @@
+"""One settings object, built by a factory and passed to whoever needs it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from civharm.errors import ConfigurationError
+
+
+def default_data_dir() -> Path:
+    """Where civharm keeps its embedded database and keys when nothing else is said."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "civharm"
+
+
+class Settings(BaseSettings):
+    """civharm's settings, read from ``CIVHARM_*`` environment variables.
+
+    Example::
+
+        settings = Settings(database_url="sqlite:////tmp/ch.sqlite3")
+    """
+
+    model_config = SettingsConfigDict(env_prefix="CIVHARM_", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str = ""
+    #: Days after a credible determination before a missing response is overdue.
+    response_overdue_days: int = 30
+    #: Days an incident may wait for an assessment before it is overdue.
+    assessment_overdue_days: int = 60
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, value: str) -> str:
+        if value and not value.startswith(("sqlite", "postgresql")):
+            raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
+        return value
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file inside ``data_dir``."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{self.data_dir / 'civharm.sqlite3'}"
+
+
+def load_settings(*, database_url: str | None = None) -> Settings:
+    """Build settings from the environment, with an explicit database URL taking precedence."""
+    try:
+        settings = Settings()
+    except ValueError as exc:  # pydantic's ValidationError is a ValueError
+        raise ConfigurationError(str(exc)) from exc
+    if database_url:
+        settings = settings.model_copy(
+            update={"database_url": Settings(database_url=database_url).database_url}
+        )
+    return settings

@@ -1,0 +1,1 @@
+"""A synthetic demo scenario over real places, clearly labelled as such."""

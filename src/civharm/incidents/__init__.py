@@ -1,0 +1,1 @@
+"""Incidents: what happened, once, told by one or more reports."""

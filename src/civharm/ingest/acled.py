@@ -1,0 +1,126 @@
+"""ACLED export CSV (31 columns): one report per event row."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from civharm.ingest.countries import iso3_from_name, iso3_from_numeric
+from civharm.ingest.pipeline import ParsedRow
+from civharm.ingest.rowreader import Problems, RowReader
+from civharm.precision import ACLED_GEO_PRECISION, ACLED_TIME_PRECISION
+from civharm.vocabulary import Cause, Outcome, PersonStatus, Reliability, SourceType, Topic
+
+REQUIRED_COLUMNS = (
+    "event_id_cnty",
+    "event_date",
+    "time_precision",
+    "event_type",
+    "sub_event_type",
+    "actor1",
+    "actor2",
+    "inter2",
+    "iso",
+    "country",
+    "admin1",
+    "admin2",
+    "location",
+    "latitude",
+    "longitude",
+    "geo_precision",
+    "notes",
+    "fatalities",
+)
+VIOLENCE_AGAINST_CIVILIANS = "Violence against civilians"
+CIVILIANS_INTER_CODE = 7
+
+#: ACLED sub-event types that name the means, mapped to SDG 16.1.2 causes.
+SUB_EVENT_CAUSE: dict[str, Cause] = {
+    "Air/drone strike": Cause.HEAVY_WEAPONS,
+    "Shelling/artillery/missile attack": Cause.HEAVY_WEAPONS,
+    "Suicide bomb": Cause.HEAVY_WEAPONS,
+    "Grenade": Cause.HEAVY_WEAPONS,
+    "Remote explosive/landmine/IED": Cause.PLANTED_EXPLOSIVES,
+    "Chemical weapon": Cause.CBRN,
+    "Armed clash": Cause.SMALL_ARMS,
+}
+
+
+def acled_topics(event_type: str, sub_event_type: str, inter2: str) -> list[str]:
+    """Human-security topics an ACLED event points to."""
+    topics: list[str] = []
+    civilians_targeted = event_type == VIOLENCE_AGAINST_CIVILIANS or inter2.strip() == str(
+        CIVILIANS_INTER_CODE
+    )
+    if civilians_targeted:
+        topics.append(Topic.POC.value)
+    if sub_event_type == "Sexual violence":
+        topics.append(Topic.CRSV.value)
+    return topics
+
+
+@dataclass
+class AcledExport:
+    """Reads ACLED's export layout (``event_id_cnty`` ... ``timestamp``)."""
+
+    source_system: str = "acled"
+    required_columns: tuple[str, ...] = REQUIRED_COLUMNS
+    id_column: str = "event_id_cnty"
+    reliability: Reliability = Reliability.UNKNOWN
+
+    def parse(self, row: dict[str, str], problems: Problems) -> ParsedRow | None:
+        r = RowReader(row, problems)
+        event_id = r.text("event_id_cnty")
+        when = r.calendar_date("event_date")
+        time_precision = r.choice("time_precision", ACLED_TIME_PRECISION)
+        geo_precision = r.choice("geo_precision", ACLED_GEO_PRECISION)
+        latitude, longitude = r.latitude("latitude"), r.longitude("longitude")
+        fatalities = r.integer("fatalities", minimum=0)
+        iso_number = r.optional_integer("iso", minimum=0)
+        if r.failed:
+            return None
+
+        warnings: list[str] = []
+        iso3 = iso3_from_numeric(iso_number) if iso_number is not None else None
+        iso3 = iso3 or iso3_from_name(r.optional("country"))
+        if iso3 is None:
+            warnings.append(
+                f"country {row.get('country')!r} (iso {row.get('iso')!r}) has no known ISO 3166-1 code"
+            )
+        event_type, sub_event_type = row.get("event_type", ""), row.get("sub_event_type", "")
+        status = PersonStatus.CIVILIAN if event_type == VIOLENCE_AGAINST_CIVILIANS else PersonStatus.UNKNOWN
+        counts = []
+        if fatalities > 0:
+            counts.append(
+                {
+                    "outcome": Outcome.KILLED,
+                    "status": status,
+                    "count_min": fatalities,
+                    "count_max": fatalities,
+                }
+            )
+        report = {
+            "source_type": SourceType.DATASET,
+            "source_name": "ACLED",
+            "original_text": row.get("notes", ""),
+            "language": "en",
+            "date_start": when,
+            "date_end": when,
+            "date_precision": ACLED_TIME_PRECISION[time_precision],
+            "date_precision_code": f"acled:time_precision={time_precision}",
+            "latitude": latitude,
+            "longitude": longitude,
+            "location_precision": ACLED_GEO_PRECISION[geo_precision],
+            "location_precision_code": f"acled:geo_precision={geo_precision}",
+            "place_name": r.optional("location"),
+            "admin1": r.optional("admin1"),
+            "admin2": r.optional("admin2"),
+            "country_iso3": iso3,
+            "killed_min": fatalities,
+            "killed_best": fatalities,
+            "killed_max": fatalities,
+            "cause": SUB_EVENT_CAUSE.get(sub_event_type, Cause.UNKNOWN),
+            "reliability": self.reliability,
+            "topics": acled_topics(event_type, sub_event_type, row.get("inter2", "")),
+            "raw_record": dict(row),
+        }
+        return ParsedRow(source_key=event_id, report=report, counts=counts, warnings=warnings)

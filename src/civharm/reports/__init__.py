@@ -1,0 +1,1 @@
+"""Reports: what one source said, kept as it was said."""

@@ -1,0 +1,76 @@
+"""Shared fixtures: a store on each backend, the real data folder, the CLI runner."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.orm import Session, sessionmaker
+
+from civharm.db.engine import create_db_engine, session_factory
+from civharm.db.schema import upgrade_schema
+from tests.postgres import PostgresUnavailableError, running_postgres
+
+SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[str]:
+    if os.environ.get("CIVHARM_SKIP_POSTGRES") == "1":
+        pytest.skip("CIVHARM_SKIP_POSTGRES=1: PostgreSQL tests skipped on purpose")
+    try:
+        with running_postgres() as url:
+            yield url
+    except PostgresUnavailableError as exc:
+        pytest.fail(str(exc))
+
+
+def _fresh_postgres_database(server_url: str) -> str:
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    admin.dispose()
+    return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(params=BACKENDS)
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """An empty database on each backend (the same test body runs on both)."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'civharm.sqlite3'}"
+    server = request.getfixturevalue("postgres_server")
+    return _fresh_postgres_database(server)
+
+
+@pytest.fixture
+def engine(db_url: str) -> Iterator[Engine]:
+    """A store with the current schema."""
+    engine = create_db_engine(db_url)
+    upgrade_schema(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def sessions(engine: Engine) -> sessionmaker[Session]:
+    return session_factory(engine)
+
+
+@pytest.fixture
+def session(sessions: sessionmaker[Session]) -> Iterator[Session]:
+    with sessions() as session:
+        yield session
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """The real UCDP and ACLED files; tests that need them skip when the folder is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real data folder {SHARED_DATA} is absent")
+    return SHARED_DATA
