@@ -15,7 +15,18 @@ from civharm.db.engine import create_db_engine, session_factory
 from civharm.db.schema import upgrade_schema
 from tests.postgres import PostgresUnavailableError, running_postgres
 
-SHARED_DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+def _find_shared_data() -> Path:
+    """``$CIVHARM_SHARED_DATA``, else the nearest ``shared/data`` beside the checkout or above it."""
+    if os.environ.get("CIVHARM_SHARED_DATA"):
+        return Path(os.environ["CIVHARM_SHARED_DATA"])
+    for folder in Path(__file__).resolve().parents[1].parents:
+        if (folder / "shared" / "data").is_dir():
+            return folder / "shared" / "data"
+    return Path(__file__).resolve().parents[2] / "shared" / "data"
+
+
+SHARED_DATA = _find_shared_data()
 BACKENDS = ["sqlite", "postgresql"]
 
 
