@@ -1,0 +1,1 @@
+"""Users, roles, the central visibility policy, and the tamper-evident audit trail."""
