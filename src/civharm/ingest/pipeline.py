@@ -16,6 +16,8 @@ Guarantees, whatever the source:
 from __future__ import annotations
 
 import csv
+import queue
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +27,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from civharm.casualties.models import CasualtyCount
 from civharm.db.base import table_of, utcnow
-from civharm.db.bulk import bulk_insert
+from civharm.db.bulk import BulkInserter
 from civharm.db.ids import allocate_ids
 from civharm.errors import InputFileError, RowError
 from civharm.ingest.csvfile import CsvSource, open_csv
@@ -128,15 +130,20 @@ class _BatchWriter:
         self.pending: list[tuple[int, ParsedRow]] = []
         self.inserted = 0
         self.unchanged = 0
+        self._reports: BulkInserter | None = None
+        self._counts: BulkInserter | None = None
 
     def add(self, row_number: int, parsed: ParsedRow) -> None:
         self.pending.append((row_number, parsed))
 
-    def flush(self) -> list[tuple[int, ParsedRow]]:
-        """Write what is pending; return the rows whose id already appeared in this file."""
-        if not self.pending:
-            return []
+    def take(self) -> list[tuple[int, ParsedRow]]:
         batch, self.pending = self.pending, []
+        return batch
+
+    def write(self, batch: list[tuple[int, ParsedRow]]) -> list[tuple[int, ParsedRow]]:
+        """Write ``batch``; return the rows whose id already appeared in this file."""
+        if not batch:
+            return []
         keys = [parsed.source_key for _, parsed in batch]
         query = select(Report.source_key, Report.import_id).where(
             Report.source_system == self.source_system, Report.source_key.in_(keys)
@@ -160,21 +167,72 @@ class _BatchWriter:
 
     def _insert(self, fresh: list[ParsedRow]) -> None:
         ids = allocate_ids(self.connection, table_of(Report), len(fresh))
-        common = {"source_system": self.source_system, "import_id": self.import_id}
-        rows = [
-            {**p.report, **common, "id": i, "source_key": p.source_key}
-            for i, p in zip(ids, fresh, strict=True)
-        ]
-        # Plain executemany without RETURNING: the driver's fast path on both backends.
-        bulk_insert(self.connection, table_of(Report), rows)
+        rows = []
+        for report_id, parsed in zip(ids, fresh, strict=True):
+            row = parsed.report
+            row["id"] = report_id
+            row["source_key"] = parsed.source_key
+            rows.append(row)
+        if self._reports is None:
+            constants = {
+                "source_system": self.source_system,
+                "import_id": self.import_id,
+                "created_at": utcnow(),
+            }
+            self._reports = BulkInserter(self.connection, table_of(Report), rows[0].keys(), constants)
+        self._reports.insert(rows)
         counts = [
             {**count, "report_id": report_id}
             for report_id, parsed in zip(ids, fresh, strict=True)
             for count in parsed.counts
         ]
         if counts:
-            bulk_insert(self.connection, table_of(CasualtyCount), counts)
+            if self._counts is None:
+                self._counts = BulkInserter(self.connection, table_of(CasualtyCount), counts[0].keys())
+            self._counts.insert(counts)
         self.inserted += len(fresh)
+
+
+class _BackgroundWriter:
+    """Writes batches in a second thread while the caller parses the next ones.
+
+    SQLite and psycopg release the GIL while the database works, so parsing and writing
+    overlap on two cores. The queue is short, so memory stays bounded.
+    """
+
+    def __init__(self, writer: _BatchWriter) -> None:
+        self.writer = writer
+        self.repeated: list[tuple[int, ParsedRow]] = []
+        self._error: BaseException | None = None
+        self._queue: queue.Queue[list[tuple[int, ParsedRow]] | None] = queue.Queue(maxsize=2)
+        self._thread = threading.Thread(target=self._work, name="civharm-import-writer", daemon=True)
+        self._thread.start()
+
+    def _work(self) -> None:
+        while (batch := self._queue.get()) is not None:
+            if self._error is None:
+                try:
+                    self.repeated.extend(self.writer.write(batch))
+                except BaseException as exc:  # handed to the caller in finish()
+                    self._error = exc
+
+    def submit(self, batch: list[tuple[int, ParsedRow]]) -> None:
+        if self._error is not None:
+            self.finish()
+        self._queue.put(batch)
+
+    def stop(self) -> None:
+        """Wait for the thread to end, ignoring any error of its own."""
+        if self._thread.is_alive():
+            self._queue.put(None)
+            self._thread.join()
+
+    def finish(self) -> list[tuple[int, ParsedRow]]:
+        """Wait for every batch to be written; re-raise the writer's error, if any."""
+        self.stop()
+        if self._error is not None:
+            raise self._error
+        return self.repeated
 
 
 def _check_header(source: CsvSource, fmt: SourceFormat) -> None:
@@ -274,25 +332,14 @@ def _run(
     ).scalar_one()
     result.import_id = import_id
     writer = _BatchWriter(connection, fmt.source_system, import_id)
+    background = _BackgroundWriter(writer)
     problems = _Problems(source.name, fmt.id_column, rejects)
-    for row_number, row in _rows(source):
-        result.rows_read += 1
-        found: list[tuple[str, str, str | None]] = []
-        parsed = fmt.parse(row, found)
-        if found or parsed is None:
-            problems.refuse(row_number, row, found or [("", "row could not be read", None)])
-            continue
-        for warning in parsed.warnings:
-            result.warning_count += 1
-            if len(result.warnings) < MAX_WARNINGS_KEPT:
-                result.warnings.append(f"{source.name}: row {row_number}: {warning}")
-        if problems.blocking:
-            continue  # keep validating to report every problem, but stop writing
-        writer.add(row_number, parsed)
-        if len(writer.pending) >= batch_size:
-            problems.refuse_repeated(writer.flush())
-    if not problems.blocking:
-        problems.refuse_repeated(writer.flush())
+    try:
+        _read_all(source, fmt, result, writer, background, problems, batch_size)
+    except BaseException:
+        background.stop()  # the thread must be done with the connection before it rolls back
+        raise
+    problems.refuse_repeated(background.finish())
     if problems.blocking:
         raise InputFileError(source.name, problems.errors, truncated=problems.total - len(problems.errors))
     result.inserted, result.unchanged = writer.inserted, writer.unchanged
@@ -313,9 +360,42 @@ def _run(
     )
 
 
+def _read_all(
+    source: CsvSource,
+    fmt: SourceFormat,
+    result: ImportResult,
+    writer: _BatchWriter,
+    background: _BackgroundWriter,
+    problems: _Problems,
+    batch_size: int,
+) -> None:
+    for row_number, row in _rows(source):
+        result.rows_read += 1
+        found: list[tuple[str, str, str | None]] = []
+        parsed = fmt.parse(row, found)
+        if found or parsed is None:
+            problems.refuse(row_number, row, found or [("", "row could not be read", None)])
+            continue
+        for warning in parsed.warnings:
+            result.warning_count += 1
+            if len(result.warnings) < MAX_WARNINGS_KEPT:
+                result.warnings.append(f"{source.name}: row {row_number}: {warning}")
+        if problems.blocking:
+            continue  # keep validating to report every problem, but stop writing
+        writer.add(row_number, parsed)
+        if len(writer.pending) >= batch_size:
+            background.submit(writer.take())
+    if not problems.blocking:
+        background.submit(writer.take())
+
+
+def _blank(row: dict[str, str]) -> bool:
+    return all(not value or value.isspace() for value in row.values())
+
+
 def _rows(source: CsvSource) -> Iterator[tuple[int, dict[str, str]]]:
     # Row numbers count the header as row 1, as a spreadsheet shows them.
     for index, row in enumerate(source.rows, start=2):
-        if not any(value.strip() for value in row.values() if value):
+        if _blank(row):
             continue  # blank lines carry nothing
         yield index, row
