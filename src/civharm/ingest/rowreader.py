@@ -7,8 +7,7 @@ from datetime import date
 
 from civharm.ingest import fields
 from civharm.ingest.fields import FieldError
-
-Problems = list[tuple[str, str, str | None]]
+from civharm.ingest.source import Problems
 
 
 class RowReader:
