@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,11 +19,19 @@ from civharm.responses.schemas import ResponseCreate
 from civharm.survivors.models import ConsentScope, Survivor
 
 
+def money(amount: Decimal | None) -> str:
+    """``2,500.00``; three decimals only for currencies that use them (e.g. 1,250.125 IQD)."""
+    if amount is None:
+        return "?"
+    cents = amount.quantize(Decimal("0.01"))
+    return f"{cents:,.2f}" if cents == amount else f"{amount:,.3f}"
+
+
 def describe(response: Response | ResponseCreate) -> str:
     """One line naming the response, e.g. ``condolence_payment of 2500 USD to family of ...-P01``."""
     text = response.kind.value
     if response.kind in PAYMENTS:
-        text += f" of {response.amount:,} {response.currency} to {response.recipient}"
+        text += f" of {money(response.amount)} {response.currency} to {response.recipient}"
     elif response.kind == ResponseKind.ACKNOWLEDGEMENT:
         text += " (public)" if response.public else " (private)"
     elif response.kind == ResponseKind.REFERRAL and response.service:
