@@ -35,9 +35,8 @@ def transition(
     at: datetime | None = None,
 ) -> Incident:
     """Move ``code`` to ``target`` if the lifecycle allows it; TransitionRefused says what is missing."""
-    incident = open_for_change(
-        session, code=code, expected_version=expected_version, allow_closed=target == S.REOPENED
-    )
+    # A closed case may only be re-opened; the state machine says so itself.
+    incident = open_for_change(session, code=code, expected_version=expected_version, allow_closed=True)
     check_transition(case_facts(session, incident, reason=reason), target)
     before = incident.status
     record_change(

@@ -47,7 +47,7 @@ def check_response_move(
         choices = ", ".join(a.value for a in allowed) or "nothing (it is final)"
         raise ValidationError(f"a {kind.value} that is {status.value} can only become {choices}")
     if target == R.REFUSED and not (reason and reason.strip()):
-        raise ValidationError(f"refusing a {kind.value} needs a reason")
+        raise ValidationError(f"refusing this {kind.value} needs a reason")
     if kind in PAYMENTS and target == R.APPROVED and actor == proposed_by:
         raise ValidationError(
             f"two-person rule: {actor} proposed this payment, so someone else must approve it"
