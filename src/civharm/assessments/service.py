@@ -138,6 +138,7 @@ def record_match(
     at: datetime | None = None,
 ) -> Incident:
     """Record the match against own-force activity; a triaged incident moves on to matched."""
+    outcome = MatchOutcome(outcome)
     incident = open_for_change(session, code=code, expected_version=expected_version)
     if incident.status == S.RECEIVED:
         raise ValidationError(f"cannot record a match: {code} has not been triaged yet")
