@@ -100,7 +100,7 @@ def _casualty_of(session: Session, incident: Incident, pseudonym: str | None) ->
 
 
 def _values(items: list[InformationItem]) -> list[str]:
-    return sorted({i.value for i in items}, key=[m.value for m in InformationItem].index)
+    return sorted({InformationItem(i).value for i in items}, key=[m.value for m in InformationItem].index)
 
 
 def get_survivor(session: Session, *, reference: str) -> Survivor:
@@ -171,6 +171,7 @@ def record_interview(
     survivor = get_survivor(session, reference=reference)
     if not survivor.consent_given:
         raise ValidationError(f"{reference} did not consent; no interview may be recorded")
+    collected = [InformationItem(c) for c in collected]
     check_identity_consent([ConsentScope(s) for s in survivor.consent_scope], collected, False)
     earlier = _interviews(session, survivor.id)
     known = {item for i in earlier for item in i.collected}
@@ -178,7 +179,7 @@ def record_interview(
     if not wanted:
         raise ValidationError("say what the interview gathers")
     if earlier:
-        already = ", ".join(sorted(known)) or "nothing"
+        already = ", ".join(_values(list(known))) or "nothing"
         if not wanted - known:
             raise ValidationError(
                 f"{reference} was already interviewed {len(earlier)} time(s) and gave: {already}; "
@@ -190,9 +191,8 @@ def record_interview(
                 "a further interview needs a justification"
             )
     incident = open_for_change(session, code=_code_of(session, survivor))
-    interview = SurvivorInterview(
-        survivor_id=survivor.id, interviewer=actor, collected=sorted(wanted), justification=justification
-    )
+    interview = SurvivorInterview(survivor_id=survivor.id, interviewer=actor, justification=justification)
+    interview.collected = _values(list(wanted))
     if at is not None:
         interview.interviewed_at = at
     session.add(interview)
@@ -201,7 +201,7 @@ def record_interview(
         incident=incident,
         actor=actor,
         kind=EventKind.SURVIVOR_INTERVIEW,
-        summary=f"interview with {reference}: gathered {', '.join(sorted(wanted - known))}",
+        summary=f"interview with {reference}: gathered {', '.join(_values(list(wanted - known)))}",
         reason=justification,
         at=at,
     )
@@ -218,6 +218,7 @@ def withdraw_consent(
     """Take back part or all of a consent; withdrawing 'record' removes the identity kept."""
     survivor = get_survivor(session, reference=reference)
     incident = open_for_change(session, code=_code_of(session, survivor))
+    scopes = [ConsentScope(s) for s in scopes]
     remaining = [s for s in survivor.consent_scope if s not in {x.value for x in scopes}]
     survivor.consent_scope = remaining
     survivor.consent_given = bool(remaining)
