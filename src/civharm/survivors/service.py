@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from sqlalchemy import func, select
@@ -99,7 +100,7 @@ def _casualty_of(session: Session, incident: Incident, pseudonym: str | None) ->
     return casualty.id
 
 
-def _values(items: list[InformationItem]) -> list[str]:
+def _values(items: Iterable[InformationItem | str]) -> list[str]:
     return sorted({InformationItem(i).value for i in items}, key=[m.value for m in InformationItem].index)
 
 
@@ -179,7 +180,7 @@ def record_interview(
     if not wanted:
         raise ValidationError("say what the interview gathers")
     if earlier:
-        already = ", ".join(_values(list(known))) or "nothing"
+        already = ", ".join(_values(known)) or "nothing"
         if not wanted - known:
             raise ValidationError(
                 f"{reference} was already interviewed {len(earlier)} time(s) and gave: {already}; "
@@ -192,7 +193,7 @@ def record_interview(
             )
     incident = open_for_change(session, code=_code_of(session, survivor))
     interview = SurvivorInterview(survivor_id=survivor.id, interviewer=actor, justification=justification)
-    interview.collected = _values(list(wanted))
+    interview.collected = _values(wanted)
     if at is not None:
         interview.interviewed_at = at
     session.add(interview)
@@ -201,7 +202,7 @@ def record_interview(
         incident=incident,
         actor=actor,
         kind=EventKind.SURVIVOR_INTERVIEW,
-        summary=f"interview with {reference}: gathered {', '.join(_values(list(wanted - known)))}",
+        summary=f"interview with {reference}: gathered {', '.join(_values(wanted - known))}",
         reason=justification,
         at=at,
     )
