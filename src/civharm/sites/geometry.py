@@ -74,6 +74,12 @@ def to_lat_lon(vector: Vectors) -> tuple[float, float]:
     return math.degrees(math.atan2(z, math.hypot(x, y))), math.degrees(math.atan2(y, x))
 
 
+def mean_position(latitude: Floats, longitude: Floats) -> tuple[float, float]:
+    """The normalised mean of points on the sphere, in degrees (meaningful for nearby points)."""
+    total = unit_vectors(latitude, longitude).sum(axis=0)
+    return to_lat_lon(total / max(float(np.linalg.norm(total)), 1e-300))
+
+
 def arc_distance(points: Vectors, a: Vectors, b: Vectors) -> Floats:
     """Angular distance (radians) from each row of ``points`` to the great-circle arc from ``a`` to ``b``."""
     to_ends = np.minimum(angle_between(points, a), angle_between(points, b))
