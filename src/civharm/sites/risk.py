@@ -96,7 +96,8 @@ def _incidents_part(incidents: IncidentFinding, radius_km: float) -> tuple[float
     if incidents.count == 0:
         return 0.0, [f"no recorded incident within {radius_km:g} km in the window"]
     score = min(10.0, 3.3 * math.log2(1 + incidents.count))
-    topics = ", ".join(f"{t.value.upper()} {n}" for t, n in sorted(incidents.topics.items()))
+    ordered = sorted(incidents.topics.items(), key=lambda item: list(Topic).index(item[0]))
+    topics = ", ".join(f"{t.value.upper()} {n}" for t, n in ordered)
     reasons = [f"{incidents.count} recorded incident(s) within {radius_km:g} km in the window ({topics})"]
     if incidents.topics.get(Topic.CAAC) or incidents.topics.get(Topic.CRSV):
         score = min(10.0, score + 1.5)

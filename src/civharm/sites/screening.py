@@ -18,9 +18,17 @@ import numpy as np
 from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
+from civharm.errors import ValidationError
 from civharm.incidents.models import Incident, IncidentTopic
 from civharm.security.principal import Principal, Role
-from civharm.sites.geometry import EARTH_RADIUS_KM, Floats, Shape, point_shape, shape_from_geojson
+from civharm.sites.geometry import (
+    EARTH_RADIUS_KM,
+    Floats,
+    GeometryError,
+    Shape,
+    point_shape,
+    shape_from_geojson,
+)
 from civharm.sites.index import Pairs, SiteIndex
 from civharm.sites.models import PopulationCell, PopulationGrid, Site
 from civharm.sites.risk import IncidentFinding, SiteFinding, rate
@@ -206,7 +214,10 @@ def screen_area(
     Example: ``screen_area(session, principal=p, geometry={"type": "Point", "coordinates": [40.45, 35.02]},
     radius_km=5)``.
     """
-    area = shape_from_geojson(geometry)
+    try:
+        area = shape_from_geojson(geometry)
+    except GeometryError as exc:
+        raise ValidationError(f"planned area: {exc}") from None
     context = ScreeningContext.from_store(
         session,
         principal=principal,
