@@ -13,6 +13,7 @@ import random
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 from sqlalchemy import func, select
@@ -175,12 +176,18 @@ def _population(places: list[Place]) -> PopulationCells:
     )
 
 
+@cache
+def _places() -> list[Place]:
+    # Reading the GeoNames extract takes seconds; the towns never change within a process.
+    return load_places()
+
+
 def load_sites_demo(session: Session, *, seed: int = 7) -> SitesDemoSummary:
     """Load the synthetic register and population grid once; a second call changes nothing."""
     if session.scalar(select(func.count(Site.id)).where(Site.source == DEMO_SOURCE)):
         return SitesDemoSummary(0, 0, already_loaded=True)
     rng = random.Random(seed)
-    places = load_places()
+    places = _places()
     records = [r for place in places for r in _town_sites(rng, place)]
     records += _special_sites(rng, {p.name: p for p in places})
     import_sites(session, sites=SiteFile("demo", records), actor="demo", synthetic=True)
