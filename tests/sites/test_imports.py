@@ -23,7 +23,8 @@ def test_csv_with_points_polygons_and_names_in_two_scripts(tmp_path: Path) -> No
         tmp_path / "sites.csv",
         "site_id,name,name:ar,category,latitude,longitude,geometry,last_verified,protection_status\n"
         "H1,Mayadin Hospital,مشفى الميادين,hospital,35.0198,40.4515,,2026-01-15,\n"
-        'C1,Old citadel,,cultural_property,,,"POLYGON ((40.4 35.0, 40.41 35.0, 40.41 35.01, 40.4 35.0))",,enhanced\n'
+        'C1,Old citadel,,cultural_property,,,"POLYGON ((40.4 35.0, 40.41 35.0, 40.41 35.01, 40.4 35.0))"'
+        ",,enhanced\n"
         "W1,Pumping station,,Water and sanitation,35.1,40.5,,,\n",
     )
     found = read_sites(csv)

@@ -27,7 +27,8 @@ REGISTER = (
     "H1,Mayadin Hospital,medical,35.0198,40.4515,\n"
     "S1,River School,school,35.03,40.46,\n"
     "M1,Far Mosque,place of worship,35.5,40.9,\n"
-    'C1,Citadel,cultural_property,,,"POLYGON ((40.40 35.00, 40.42 35.00, 40.42 35.02, 40.40 35.02, 40.40 35.00))"\n'
+    'C1,Citadel,cultural_property,,,"POLYGON ((40.40 35.00, 40.42 35.00, 40.42 35.02, 40.40 35.02, '
+    '40.40 35.00))"\n'
     "X1,Dateline clinic,clinic,0.0,179.999,\n"
 )
 

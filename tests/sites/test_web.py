@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from jinja2 import DictLoader
+from jinja2 import DictLoader, Environment
 from sqlalchemy import Engine
 from starlette.templating import Jinja2Templates
 
@@ -20,7 +20,10 @@ from civharm.sites.service import import_sites
 from civharm.web.deps import get_principal
 from tests.factories import make_incident
 
-BASE = "<html><title>{% block title %}{% endblock %}</title><main>{% block content %}{% endblock %}</main>{% block scripts %}{% endblock %}</html>"
+BASE = (
+    "<html><title>{% block title %}{% endblock %}</title>"
+    "<main>{% block content %}{% endblock %}</main>{% block scripts %}{% endblock %}</html>"
+)
 
 
 @pytest.fixture
@@ -37,9 +40,8 @@ def client(engine: Engine, tmp_path: Path) -> Iterator[TestClient]:
         make_incident(session, title="Shelling near the hospital")
     app = FastAPI()
     app.state.sessions = sessions
-    app.state.templates = Jinja2Templates(
-        env=__import__("jinja2").Environment(loader=DictLoader({"base.html": BASE}))
-    )
+    # Stands in for the web app's templates: only base.html comes from there.
+    app.state.templates = Jinja2Templates(env=Environment(loader=DictLoader({"base.html": BASE})))
     app.include_router(api.router, prefix="/api/v1")
     app.include_router(pages.router)
     app.dependency_overrides[get_principal] = lambda: Principal(username="ana", role=Role.ANALYST)
