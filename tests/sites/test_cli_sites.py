@@ -72,9 +72,19 @@ def test_bad_input_is_one_clear_message_and_writes_nothing(tmp_path: Path) -> No
     )
     points.write_text("point_id,latitude,longitude\nP,35,40\n", encoding="utf-8")
     output.write_text("previous results\n", encoding="utf-8")
+    command = [
+        "screen",
+        "--sites",
+        str(sites),
+        "--points",
+        str(points),
+        "--radius-km",
+        "5",
+        "--output",
+        str(output),
+    ]
     done = subprocess.run(
-        [sys.executable, "-m", "civharm", "screen", "--sites", str(sites), "--points", str(points)]
-        + ["--radius-km", "5", "--output", str(output)],
+        [sys.executable, "-m", "civharm", *command],
         capture_output=True,
         text=True,
         timeout=120,
