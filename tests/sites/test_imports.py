@@ -184,3 +184,12 @@ def test_missing_columns_and_duplicate_points(tmp_path: Path) -> None:
     text = str(caught.value)
     assert "row 3, field 'point_id': duplicate point id: already used in row 2" in text
     assert "row 4, field 'latitude': is not a number" in text
+
+
+def test_every_osm_tag_of_the_mapping_is_documented() -> None:
+    from civharm.sites.categories import OSM_TAGS
+
+    guide = (Path(__file__).resolve().parents[2] / "docs" / "sites.md").read_text(encoding="utf-8")
+    for _, pairs in OSM_TAGS:
+        for key, value in pairs:
+            assert f"`{key}={value}`" in guide, f"docs/sites.md does not document {key}={value}"
