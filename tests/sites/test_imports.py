@@ -193,3 +193,12 @@ def test_every_osm_tag_of_the_mapping_is_documented() -> None:
     for _, pairs in OSM_TAGS:
         for key, value in pairs:
             assert f"`{key}={value}`" in guide, f"docs/sites.md does not document {key}={value}"
+
+
+def test_an_empty_category_is_an_error_unless_tags_give_one(tmp_path: Path) -> None:
+    path = _write(
+        tmp_path / "c.csv",
+        "site_id,name,category,amenity,latitude,longitude\nA,a,,school,35,40\nB,b,,,35,40\n",
+    )
+    message = _refusal(path)
+    assert "row 3, field 'category': is required but empty" in message and "row 2" not in message

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from enum import StrEnum
+from functools import cache
 
 
 class SiteCategory(StrEnum):
@@ -171,6 +172,7 @@ def _words() -> dict[str, SiteCategory]:
 CATEGORY_WORDS = _words()
 
 
+@cache
 def parse_category(text: str) -> SiteCategory:
     """A category from its value, its label or a common word for it ("hospital", "Water and sanitation")."""
     key = " ".join(text.strip().lower().replace("_", " ").replace("-", " ").split())

@@ -11,6 +11,7 @@ import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -48,7 +49,7 @@ SITE_COLUMNS = {
 NAME_KEYS = ("name", "official_name", "alt_name", "old_name", "short_name")
 
 
-@dataclass
+@dataclass(slots=True)
 class SiteRecord:
     """One site as read from a file: a point (``shape`` is None) or a polygon."""
 
@@ -112,11 +113,18 @@ class _Problems:
             raise InputFileError(self.file, self.errors, truncated=self.count - len(self.errors))
 
 
+@cache
+def _name_key(key: str) -> tuple[bool, str]:
+    """Whether a column or tag holds a name, and its language (``name:ar`` -> ``(True, "ar")``)."""
+    base, _, lang = key.partition(":")
+    return base in NAME_KEYS, lang
+
+
 def _names(props: Mapping[str, Any]) -> list[dict[str, str]]:
     found: list[dict[str, str]] = []
     for key, value in props.items():
-        base, _, lang = str(key).partition(":")
-        if base in NAME_KEYS and isinstance(value, str) and value.strip():
+        is_name, lang = _name_key(str(key))
+        if is_name and isinstance(value, str) and value.strip():
             entry = {"name": value.strip()}
             if lang:
                 entry["lang"] = lang
@@ -149,6 +157,8 @@ def _record(
             problems.add(row, "category", str(exc), props.get("category"))
     else:
         category = category_from_tags({str(k): str(v) for k, v in props.items() if v is not None})
+        if category is None and "category" in props:
+            problems.add(row, "category", "is required but empty (or give OSM tags that map to a category)")
         if category is None:
             return None  # not a protected object (or not a kind the register keeps)
     status = _protection(props, category, row, problems)
@@ -236,14 +246,27 @@ def _csv_location(
         if shape.kind == "polygon":
             return shape.latitude, shape.longitude, shape
         return shape.latitude, shape.longitude, None
-    coordinates = []
-    for column, parse in (("latitude", fields.parse_latitude), ("longitude", fields.parse_longitude)):
-        try:
-            coordinates.append(parse(row.get(column)))
-        except FieldError as exc:
-            problems.add(number, column, str(exc), row.get(column))
-            coordinates.append(0.0)
-    return coordinates[0], coordinates[1], None
+    return (
+        _coordinate(row, "latitude", 90.0, number, problems),
+        _coordinate(row, "longitude", 180.0, number, problems),
+        None,
+    )
+
+
+def _coordinate(row: Mapping[str, str], column: str, limit: float, number: int, problems: _Problems) -> float:
+    """A latitude or longitude; plain numbers in range take the fast path, the rest get a precise message."""
+    try:
+        value = float(row.get(column) or "nan")
+        if -limit <= value <= limit:
+            return value
+    except ValueError:
+        pass
+    parse = fields.parse_latitude if column == "latitude" else fields.parse_longitude
+    try:
+        return parse(row.get(column))
+    except FieldError as exc:
+        problems.add(number, column, str(exc), row.get(column))
+        return 0.0
 
 
 def read_sites_csv(path: Path, *, source: str | None = None) -> SiteFile:
@@ -295,15 +318,8 @@ def read_points_csv(path: Path) -> PointFile:
                 )
             else:
                 first[point_id] = number
-            for column, parse, out in (
-                ("latitude", fields.parse_latitude, lats),
-                ("longitude", fields.parse_longitude, lons),
-            ):
-                try:
-                    out.append(parse(row.get(column)))
-                except FieldError as exc:
-                    problems.add(number, column, str(exc), row.get(column))
-                    out.append(0.0)
+            lats.append(_coordinate(row, "latitude", 90.0, number, problems))
+            lons.append(_coordinate(row, "longitude", 180.0, number, problems))
             ids.append(point_id)
     problems.raise_if_any()
     return PointFile(problems.file, ids, np.array(lats, dtype=np.float64), np.array(lons, dtype=np.float64))
