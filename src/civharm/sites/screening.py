@@ -10,12 +10,13 @@ from __future__ import annotations
 import itertools
 import math
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Row, String, and_, cast, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from civharm.errors import ValidationError
@@ -98,7 +99,7 @@ def visible_incidents(principal: Principal) -> ColumnElement[bool]:
 
 @dataclass
 class _Sites:
-    rows: list[Site]
+    rows: Sequence[Row[Any]]  # the columns of SITE_COLUMNS, by name
     index: SiteIndex
 
 
@@ -139,8 +140,7 @@ class ScreeningContext:
         """Load what lies within ``reach_km`` of the given points (area radius included by the caller)."""
         widest_site = session.scalar(select(func.max(Site.radius_km))) or 0.0
         box = reach_box(latitude, longitude, reach_km + widest_site)
-        sites = list(session.scalars(select(Site).where(_in_box(Site.latitude, Site.longitude, box))))
-        shapes = {k: shape_from_geojson(s.geometry) for k, s in enumerate(sites) if s.radius_km > 0}
+        sites, shapes = _load_sites(session, box)
         site_index = SiteIndex(
             _floats(s.latitude for s in sites), _floats(s.longitude for s in sites), shapes
         )
@@ -151,6 +151,25 @@ class ScreeningContext:
             ),
             cells=_load_cells(session, reach_box(latitude, longitude, reach_km)),
         )
+
+
+#: What screening needs of a site; whole ORM objects would cost gigabytes for a national register.
+SITE_COLUMNS = (Site.id, Site.ref, Site.name, Site.category, Site.protection_status, Site.legal_basis)
+
+
+def _load_sites(session: Session, box: Any) -> tuple[Sequence[Row[Any]], dict[int, Shape]]:
+    inside = _in_box(Site.latitude, Site.longitude, box)
+    rows = session.execute(
+        select(*SITE_COLUMNS, Site.latitude, Site.longitude, Site.radius_km).where(inside).order_by(Site.id)
+    ).all()
+    position = {row.id: k for k, row in enumerate(rows) if row.radius_km > 0}
+    shapes: dict[int, Shape] = {}
+    polygon_ids = list(position)
+    for start in range(0, len(polygon_ids), 5000):
+        chunk = polygon_ids[start : start + 5000]
+        for site_id, geometry in session.execute(select(Site.id, Site.geometry).where(Site.id.in_(chunk))):
+            shapes[position[site_id]] = shape_from_geojson(geometry)
+    return rows, shapes
 
 
 def _floats(values: Any) -> Floats:
