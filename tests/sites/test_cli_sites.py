@@ -149,3 +149,14 @@ def test_register_commands_and_screening_against_the_store(tmp_path: Path) -> No
         app, [*db, "sites", "screen", "--lat", "35.02", "--lon", "40.45", "--radius-km", "2", "--json"]
     )
     assert json.loads(one.output)["sites"][0]["ref"] == "osm:node/1"
+    area = tmp_path / "area.geojson"
+    square = [[40.44, 35.01], [40.46, 35.01], [40.46, 35.03], [40.44, 35.03], [40.44, 35.01]]
+    area.write_text(json.dumps({"type": "Polygon", "coordinates": [square]}), encoding="utf-8")
+    inside = runner.invoke(app, [*db, "sites", "screen", "--area", str(area), "--radius-km", "0", "--json"])
+    (hit,) = json.loads(inside.output)["sites"]
+    assert (hit["ref"], hit["distance_km"]) == ("osm:node/1", 0.0)
+    area.write_text(json.dumps({"type": "Polygon", "coordinates": [square[:-1]]}), encoding="utf-8")
+    refused = runner.invoke(app, [*db, "sites", "screen", "--area", str(area), "--radius-km", "1"])
+    assert refused.exit_code == 1 and "planned area: polygon 1, ring 1: the polygon does not close" in str(
+        refused.exception
+    )

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from civharm.sites.geometry import EARTH_RADIUS_KM, haversine_km, shape_from_geojson, unit_vectors
 from civharm.sites.index import SiteIndex
+from civharm.sites.screening import reach_box
 
 
 def _brute_force(
@@ -155,3 +156,26 @@ def test_polygon_sites_are_found_by_their_edge_not_their_centre() -> None:
     assert pairs.distance_km[0] == pytest.approx(1.0, abs=0.01)
     inside = index.pairs_within(np.array([35.2]), np.array([40.2]), radius_km=0.0)
     assert (inside.site.tolist(), inside.distance_km.tolist()) == ([0], [0.0])
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    lat=st.floats(-90, 90, allow_nan=False),
+    lon=st.floats(-180, 180, allow_nan=False),
+    reach_km=st.floats(0.001, 3000, allow_nan=False),
+    bearing=st.floats(0, 360, allow_nan=False),
+    fraction=st.floats(0, 1, allow_nan=False),
+)
+def test_the_store_candidate_box_holds_every_point_in_reach(
+    lat: float, lon: float, reach_km: float, bearing: float, fraction: float
+) -> None:
+    # A point `fraction * reach` away in any direction (the destination formula on the sphere).
+    delta, theta, phi = fraction * reach_km / EARTH_RADIUS_KM, math.radians(bearing), math.radians(lat)
+    lat2 = math.asin(math.sin(phi) * math.cos(delta) + math.cos(phi) * math.sin(delta) * math.cos(theta))
+    lon2 = math.radians(lon) + math.atan2(
+        math.sin(theta) * math.sin(delta) * math.cos(phi), math.cos(delta) - math.sin(phi) * math.sin(lat2)
+    )
+    target_lat, target_lon = math.degrees(lat2), (math.degrees(lon2) + 540) % 360 - 180
+    low, high, ranges = reach_box(np.array([lat]), np.array([lon]), reach_km)
+    assert low <= target_lat <= high
+    assert ranges is None or any(a <= target_lon <= b for a, b in ranges)

@@ -202,3 +202,18 @@ def test_an_empty_category_is_an_error_unless_tags_give_one(tmp_path: Path) -> N
     )
     message = _refusal(path)
     assert "row 3, field 'category': is required but empty" in message and "row 2" not in message
+
+
+def test_relations_from_out_geom_stand_at_the_middle_of_their_members(tmp_path: Path) -> None:
+    outer = [{"lat": 35.0, "lon": 40.0}, {"lat": 35.0, "lon": 40.02}, {"lat": 35.02, "lon": 40.02}]
+    relation = {"type": "relation", "id": 7, "members": [{"type": "way", "role": "outer", "geometry": outer}]}
+    relation["tags"] = {"type": "multipolygon", "amenity": "university"}
+    nowhere = {"type": "relation", "id": 8, "members": [], "tags": {"amenity": "school"}}
+    path = _write(tmp_path / "rel.json", json.dumps({"elements": [relation]}))
+    (university,) = read_sites(path).records
+    assert university.ref == "osm:relation/7" and university.shape is None
+    assert (round(university.latitude, 3), round(university.longitude, 3)) == (35.007, 40.013)
+    bad = _write(tmp_path / "bad.json", json.dumps({"elements": [relation, nowhere]}))
+    assert "row 2, field 'geometry': relation has no location; query Overpass with `out geom`" in _refusal(
+        bad
+    )

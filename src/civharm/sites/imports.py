@@ -400,7 +400,10 @@ def _osm_location(
         if centre:
             shape = point_shape(float(centre["lat"]), float(centre["lon"]))
             return shape.latitude, shape.longitude, None
-        if ring:  # an open way (a dam, a wall): the middle of its vertices stands for it
+        # An open way (a dam, a wall) or a relation's members: the middle of their vertices.
+        for member in element.get("members") or []:
+            ring.extend([float(p["lon"]), float(p["lat"])] for p in member.get("geometry") or [] if p)
+        if ring:
             lons, lats = zip(*ring, strict=True)
             lat, lon = mean_position(np.array(lats), np.array(lons))
             return lat, lon, None
