@@ -17,6 +17,7 @@ import os
 import statistics
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import shapely
@@ -82,6 +83,24 @@ def _missing(found: Pairs, reference: Pairs) -> int:
     return len(np.setxor1d(key_found, key_reference))
 
 
+def _write_csv(folder: Path, sites: int, points: int) -> None:
+    """The middle-east data as the CSV files ``civharm screen --sites`` reads, to time it end to end."""
+    rng = np.random.default_rng(2026)
+    site_lat, site_lon = _cloud(rng, sites, "middle-east")
+    lat, lon = _cloud(rng, points, "middle-east")
+    folder.mkdir(parents=True, exist_ok=True)
+    with (folder / "sites.csv").open("w", encoding="utf-8") as out:
+        out.write("site_id,name,category,latitude,longitude\n")
+        out.writelines(
+            f"s{k},Site {k},school,{a:.6f},{b:.6f}\n"
+            for k, (a, b) in enumerate(zip(site_lat, site_lon, strict=True))
+        )
+    with (folder / "points.csv").open("w", encoding="utf-8") as out:
+        out.write("point_id,latitude,longitude\n")
+        out.writelines(f"p{k},{a:.6f},{b:.6f}\n" for k, (a, b) in enumerate(zip(lat, lon, strict=True)))
+    print(f"wrote {folder / 'sites.csv'} ({sites:,} sites) and {folder / 'points.csv'} ({points:,} points)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -91,8 +110,14 @@ def main() -> None:
     parser.add_argument("--single", type=int, default=1000, help="one-point queries to time")
     parser.add_argument("--radii", default="1,5,10", help="radii in km, comma-separated")
     parser.add_argument("--globe-radii", default="10,100", help="radii in km for the globe")
+    parser.add_argument(
+        "--write-csv", metavar="DIR", help="only write sites.csv and points.csv for `civharm screen`"
+    )
     parser.add_argument("--regions", default="middle-east,globe", help="middle-east and/or globe")
     args = parser.parse_args()
+    if args.write_csv:
+        _write_csv(Path(args.write_csv), args.sites, args.points)
+        return
     load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
     print(
         f"{args.sites:,} sites, {args.points:,} planned points, {os.cpu_count()} cores, load average {load}"

@@ -32,7 +32,7 @@ def client(engine: Engine, tmp_path: Path) -> Iterator[TestClient]:
     register = tmp_path / "r.csv"
     register.write_text(
         "site_id,name,category,latitude,longitude\nH1,Mayadin Hospital,hospital,35.0198,40.4515\n"
-        "S1,School <b>1</b>,school,35.03,40.46\n",
+        "S1,School <b>1</b>,school,35.03,40.46\nosm:node/5,Well,water_well,36,41\n",
         encoding="utf-8",
     )
     with sessions.begin() as session:
@@ -58,6 +58,7 @@ def test_register_as_geojson(client: TestClient) -> None:
     assert client.get("/api/v1/sites", params={"bbox": "40.455,35.0,40.5,35.1"}).json()["total"] == 1
     assert client.get("/api/v1/sites/H1").json()["legal_basis"].startswith("GC I art. 19")
     assert client.get("/api/v1/sites/NOPE").status_code == 404
+    assert client.get("/api/v1/sites/osm:node/5").json()["category"] == "water_sanitation"  # ids with a slash
 
 
 def test_screen_a_point_and_a_batch(client: TestClient) -> None:

@@ -52,7 +52,7 @@ def sites_collection(
     return {**sites_geojson(rows), "total": total}
 
 
-@router.get("/{ref}", response_model=SitePublic)
+@router.get("/{ref:path}", response_model=SitePublic)
 def site_detail(ref: str, session: SessionDep, principal: PrincipalDep) -> SitePublic:
     try:
         return SitePublic.model_validate(get_site(session, ref=ref))
