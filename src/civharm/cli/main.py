@@ -7,7 +7,18 @@ import sys
 import typer
 
 from civharm import __version__
-from civharm.cli import assessments, demo, imports, incidents, lifecycle, report, responses, store, survivors
+from civharm.cli import (
+    assessments,
+    demo,
+    imports,
+    incidents,
+    lifecycle,
+    report,
+    responses,
+    sites,
+    store,
+    survivors,
+)
 from civharm.cli.context import AppContext
 from civharm.config import load_settings
 from civharm.errors import CivharmError, InputFileError
@@ -28,6 +39,7 @@ app.add_typer(survivors.app, name="survivor")
 app.add_typer(report.app, name="report")
 store.register(app)
 demo.register(app)
+sites.register(app)
 
 
 def _version(value: bool) -> None:

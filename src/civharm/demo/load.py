@@ -17,6 +17,7 @@ from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate
 from civharm.reports.service import create_report
+from civharm.sites.demo import load_sites_demo
 from civharm.vocabulary import Outcome, PersonStatus, Sensitivity, Topic
 
 DEMO_SOURCE_SYSTEM = "demo"
@@ -44,6 +45,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     for index, demo in enumerate(build_scenario(seed=seed, incidents=incidents)):
         _load_incident(session, index, demo, summary)
     load_lifecycle_demo(session, seed=seed)
+    load_sites_demo(session)
     return summary
 
 
