@@ -1,0 +1,168 @@
+"""Scores on 0-10 from indicator values, INFORM's way, vectorised over any number of units.
+
+A unit is whatever is scored: an area, or an area in one period. The rules:
+
+- indicator: ``x`` is transformed (``none``; ``log`` = ln(1 + x)), capped to ``[lo, hi]`` where
+  ``lo``/``hi`` are the transformed ``lower``/``upper`` caps, or the observed min/max of the
+  transformed values over all units scored together; score = 10 · (x - lo)/(hi - lo), and
+  10 - score when higher is better. Missing values stay missing (NaN).
+- inner node: the weighted arithmetic mean of its children's scores, or the weighted
+  geometric mean (∏ (sᵢ + 1)^wᵢ)^(1/Σwᵢ) - 1, over the children that have a score. When the
+  weight share of children without a score exceeds ``max_missing`` the node has no score.
+
+Example::
+
+    >>> import numpy as np
+    >>> fw = parse_framework(FRAMEWORK_TEXT)
+    >>> result = score_units(fw, {"civilian_deaths": np.array([0.0, 999.0]), ...})
+    >>> result.scores["risk"]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from civharm.areas.framework import Aggregation, Classes, Framework, IndicatorSpec, NodeSpec, Transform
+
+FloatArray = npt.NDArray[np.floating]
+
+#: The score an indicator gets when every unit has the same value and no caps are set:
+#: it cannot rank units, so it sits in the middle and moves no one (and inverts to itself).
+FLAT_SCORE = 5.0
+
+
+@dataclass
+class ScoreResult:
+    """Scores and the weight share of missing children, per node (and indicator), per unit."""
+
+    scores: dict[str, FloatArray]
+    missing_share: dict[str, FloatArray]
+    #: Indicators whose values were all equal (scored :data:`FLAT_SCORE`).
+    flat_indicators: list[str]
+
+
+def transform(values: FloatArray, how: Transform) -> FloatArray:
+    if how is Transform.LOG:
+        return np.log1p(values)
+    return values
+
+
+def bounds(spec: IndicatorSpec, transformed: FloatArray) -> tuple[float, float] | None:
+    """``(lo, hi)`` on the transformed scale; ``None`` when no unit has a value and no caps are set."""
+    observed = transformed[~np.isnan(transformed)]
+    lo: float | None = None
+    hi: float | None = None
+    if spec.lower is not None:
+        lo = float(transform(np.array([spec.lower]), spec.transform)[0])
+    elif observed.size:
+        lo = float(observed.min())
+    if spec.upper is not None:
+        hi = float(transform(np.array([spec.upper]), spec.transform)[0])
+    elif observed.size:
+        hi = float(observed.max())
+    if lo is None or hi is None:
+        return None
+    return lo, hi
+
+
+def indicator_score(
+    spec: IndicatorSpec, values: FloatArray, out_dtype: npt.DTypeLike = np.float64
+) -> FloatArray:
+    """0-10 score of one indicator for every unit (NaN where the value is missing)."""
+    return _indicator_score(spec, values, out_dtype)[0]
+
+
+def _indicator_score(
+    spec: IndicatorSpec, values: FloatArray, out_dtype: npt.DTypeLike
+) -> tuple[FloatArray, bool]:
+    x = transform(np.asarray(values, dtype=np.float64), spec.transform)
+    limits = bounds(spec, x)
+    if limits is None:
+        return np.full(x.shape, np.nan, dtype=out_dtype), False
+    lo, hi = limits
+    if hi <= lo:
+        return np.where(np.isnan(x), np.nan, FLAT_SCORE).astype(out_dtype, copy=False), True
+    score = (np.clip(x, lo, hi) - lo) * (10.0 / (hi - lo))
+    if not spec.higher_is_worse:
+        score = 10.0 - score
+    return score.astype(out_dtype, copy=False), False
+
+
+def aggregate(
+    node: NodeSpec, children: list[FloatArray], out_dtype: npt.DTypeLike = np.float64
+) -> tuple[FloatArray, FloatArray]:
+    """The node's score and the weight share of its children that have no score."""
+    shape = children[0].shape
+    total = sum(weight for _, weight in node.children)
+    weight_present = np.zeros(shape)
+    accumulated = np.zeros(shape)
+    geometric = node.aggregation is Aggregation.GEOMETRIC
+    for (_, weight), score in zip(node.children, children, strict=True):
+        present = ~np.isnan(score)
+        weight_present += np.where(present, weight, 0.0)
+        term = np.log1p(score) if geometric else score
+        accumulated += np.where(present, term * weight, 0.0)
+    missing = 1.0 - weight_present / total
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = accumulated / weight_present
+    value = np.expm1(mean) if geometric else mean
+    # A tiny tolerance so that exactly max_missing (0.5 of 1 + 1) is still scored despite rounding.
+    value = np.where((missing > node.max_missing + 1e-9) | (weight_present == 0), np.nan, value)
+    return value.astype(out_dtype, copy=False), missing.astype(out_dtype, copy=False)
+
+
+def score_units(
+    framework: Framework, values: Mapping[str, FloatArray], *, out_dtype: npt.DTypeLike = np.float64
+) -> ScoreResult:
+    """Score every node of ``framework`` for every unit.
+
+    ``values`` maps indicator names to one array each (all the same length, NaN = missing);
+    an indicator absent from ``values`` is missing everywhere.
+    """
+    lengths = {len(v) for v in values.values()}
+    if len(lengths) > 1:
+        raise ValueError("every indicator needs one value per unit")
+    size = lengths.pop() if lengths else 0
+    scores: dict[str, FloatArray] = {}
+    missing: dict[str, FloatArray] = {}
+    flat: list[str] = []
+    for name in framework.used_indicators():
+        spec = framework.indicators[name]
+        raw = values.get(name)
+        raw = np.full(size, np.nan) if raw is None else raw
+        scores[name], is_flat = _indicator_score(spec, raw, out_dtype)
+        missing[name] = np.isnan(scores[name]).astype(out_dtype)
+        if is_flat:
+            flat.append(name)
+    for name in framework.evaluation_order():
+        node = framework.nodes[name]
+        scores[name], missing[name] = aggregate(node, [scores[c] for c, _ in node.children], out_dtype)
+    return ScoreResult(scores=scores, missing_share=missing, flat_indicators=flat)
+
+
+def classify(scores: FloatArray, classes: Classes) -> npt.NDArray[np.int8]:
+    """Class index 0-4 per score (-1 where there is no score)."""
+    index = np.digitize(scores, np.asarray(classes.breaks), right=False).astype(np.int8)
+    return np.where(np.isnan(scores), np.int8(-1), index).astype(np.int8)
+
+
+def class_labels(scores: FloatArray, classes: Classes) -> list[str]:
+    labels = [*classes.labels, ""]
+    return [labels[i] for i in classify(scores, classes)]
+
+
+def ranks(scores: FloatArray) -> FloatArray:
+    """Rank 1 for the highest score (ties share the best rank); NaN where there is no score."""
+    order = np.argsort(-np.nan_to_num(scores, nan=-np.inf), kind="stable")
+    ranked = np.empty(len(scores))
+    ranked[order] = np.arange(1, len(scores) + 1)
+    # Ties take the best (smallest) rank of their group.
+    sorted_scores = scores[order]
+    first = np.r_[True, sorted_scores[1:] != sorted_scores[:-1]]
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(scores)), 0))
+    ranked[order] = group_start + 1
+    return np.where(np.isnan(scores), np.nan, ranked)
