@@ -152,7 +152,7 @@ def store_events(session: Session, *, incidents: Select[tuple[Incident]] | None 
     rows = [
         {
             "event_id": incident.code,
-            "date": pd.Timestamp(incident.date_start),
+            "date": pd.Timestamp(incident.date_start or 0),
             "latitude": incident.latitude,
             "longitude": incident.longitude,
             "deaths_civilians": float(incident.killed_min or 0),
@@ -166,7 +166,8 @@ def store_events(session: Session, *, incidents: Select[tuple[Incident]] | None 
 
 def month_index(dates: pd.Series) -> pd.Series:
     """Months since year 0 (``year * 12 + month - 1``): consecutive months differ by 1."""
-    return dates.dt.year * 12 + dates.dt.month - 1
+    index: pd.Series = dates.dt.year * 12 + dates.dt.month - 1
+    return index
 
 
 def month_label(index: int) -> str:

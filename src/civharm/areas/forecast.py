@@ -157,7 +157,7 @@ def _neighbour_mean(values: Matrix, rings: list[npt.NDArray[np.int64]]) -> Matri
 
 
 def features(panel: Panel) -> npt.NDArray[np.float64]:
-    """``(cells, months, features)``: what is known at the end of each month, in :data:`FEATURE_NAMES` order."""
+    """``(cells, months, features)``: what is known at the end of each month (:data:`FEATURE_NAMES`)."""
     civ, tot, ev = np.log1p(panel.civilian), np.log1p(panel.total), np.log1p(panel.events)
     civ3 = _rolling_mean(civ, 3)
     tot3 = _rolling_mean(tot, 3)

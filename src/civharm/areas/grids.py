@@ -23,7 +23,7 @@ BBox = tuple[float, float, float, float]  # min_lon, min_lat, max_lon, max_lat
 
 
 def priogrid_gid(latitude: npt.ArrayLike, longitude: npt.ArrayLike) -> npt.NDArray[np.int64]:
-    """The PRIO-GRID cell of each point; points on the north pole or the antimeridian go to the last row/col."""
+    """The PRIO-GRID cell of each point; the north pole and lon 180 fall in the last row and column."""
     lat = np.asarray(latitude, dtype=np.float64)
     lon = np.asarray(longitude, dtype=np.float64)
     row = np.minimum(np.floor((lat + 90.0) * 2.0).astype(np.int64) + 1, ROWS)
@@ -87,8 +87,11 @@ def polygon_of_bbox(bbox: BBox) -> dict[str, Any]:
 class Grid(Protocol):
     """A regular tessellation whose cells can serve as areas."""
 
-    kind: str
-    level: int
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def level(self) -> int: ...
 
     def cells_of(self, latitude: npt.ArrayLike, longitude: npt.ArrayLike) -> list[str]: ...
 
