@@ -4,19 +4,30 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from civharm.areas.assessment import coverage, score_frame, sensitivity, write_scores
+from civharm.areas.events import month_index, parse_month, read_events, store_events
+from civharm.areas.forecast import build_panel, rolling_forecast
 from civharm.areas.framework import Framework, default_framework_path, load_framework
+from civharm.areas.geometry import read_geojson_areas
+from civharm.areas.grids import Grid, grid_for
 from civharm.areas.indicators import latest_values, read_indicators
+from civharm.areas.queries import admin_locator
 from civharm.areas.scoring import score_units
+from civharm.areas.service import assign_records, import_areas, save_forecasts
+from civharm.areas.trends import monthly_harm, trend_summary
+from civharm.cli.context import app_context
+from civharm.errors import ValidationError
 
 app = typer.Typer(
     help="Assess areas (human-security index), follow trends and forecast harm.", no_args_is_help=True
 )
 
+METRIC_COLUMNS = ["model", "horizon", "mse", "msle"]
 FRAMEWORK_HELP = "Framework file (YAML); default: civharm's human-security framework."
 
 
@@ -146,4 +157,175 @@ def sensitivity_command(
     unstable = result.summary[(result.summary["worst_rank"] - result.summary["best_rank"]) > 0]
     typer.echo(
         f"wrote {output}: {len(result.summary)} areas; {len(unstable)} change rank under at least one variant"
+    )
+
+
+def _events(ctx: typer.Context, source: str, max_where_prec: int) -> pd.DataFrame:
+    """Events from a UCDP GED or ACLED file, or from the store's incidents (``store``)."""
+    if source == "store":
+        with app_context(ctx).session() as session:
+            return store_events(session)
+    return read_events(Path(source), max_where_prec=max_where_prec)
+
+
+def _month(text: str, option: str) -> int:
+    try:
+        return parse_month(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint=option) from None
+
+
+@app.command("forecast")
+def forecast_command(
+    ctx: typer.Context,
+    events: str = typer.Option(
+        ..., "--events", help="UCDP GED or ACLED CSV, or 'store' for the store's incidents."
+    ),
+    train_until: str = typer.Option(
+        ..., "--train-until", help="Last month the models may learn from (YYYY-MM)."
+    ),
+    output: Path = typer.Option(..., "--output", help="Metrics CSV: model, horizon, mse, msle."),
+    predictions: Path = typer.Option(
+        ..., "--predictions", help="CSV: area_id, month, horizon, model, predicted."
+    ),
+    unit: str = typer.Option("priogrid", "--unit", help="priogrid or h3."),
+    resolution: int = typer.Option(5, "--resolution", min=0, max=15, help="H3 resolution (with --unit h3)."),
+    horizon: int = typer.Option(6, "--horizon", min=1, max=12, help="Months ahead."),
+    last_origin: str | None = typer.Option(
+        None, "--last-origin", help="Rolling origins: refit at every month from --train-until to this one."
+    ),
+    max_where_prec: int = typer.Option(
+        5, "--max-where-prec", min=1, max=7, help="UCDP: leave out vaguer places."
+    ),
+    save: str | None = typer.Option(None, "--save", help="Also store the forecasts under this run name."),
+) -> None:
+    """Forecast civilian deaths per area-month 1..N months ahead and score the models.
+
+    The civharm model (gradient boosting on lagged, rolling and neighbouring deaths) is
+    scored with MSE and MSLE against three baselines: last value, mean of the last 12
+    months, zero. Every cell of the study area counts, with zeros where nothing happened.
+
+    Example: civharm areas forecast --events ged.csv --unit priogrid --train-until 2017-06 --horizon 6
+    --output metrics.csv --predictions predictions.csv
+    """
+    first = _month(train_until, "--train-until")
+    last = _month(last_origin, "--last-origin") if last_origin else first
+    grid = _grid(unit, resolution)
+    frame = _events(ctx, events, max_where_prec)
+    if frame.empty:
+        raise typer.BadParameter("there are no events to learn from", param_hint="--events")
+    panel = build_panel(frame, grid, last_month=max(last, int(month_index(frame["date"]).max())))
+    try:
+        result = rolling_forecast(panel, first_origin=first, last_origin=last, horizon=horizon)
+    except ValueError as exc:
+        raise ValidationError(str(exc)) from None
+    result.metrics.to_csv(output, index=False, columns=METRIC_COLUMNS, float_format="%.6f")
+    result.predictions.to_csv(predictions, index=False, float_format="%.4f")
+    table = Table(
+        title=f"{len(panel.cells)} cells x {len(panel.months)} months; scored cell-months per row: n"
+    )
+    for column in ("model", "horizon", "mse", "msle", "n"):
+        table.add_column(column, justify="right" if column != "model" else "left")
+    for row in result.metrics.itertuples():
+        table.add_row(str(row.model), str(row.horizon), f"{row.mse:.2f}", f"{row.msle:.4f}", str(row.n))
+    Console().print(table)
+    if result.metrics.empty:
+        typer.echo("no forecast month is in the data yet, so nothing was scored")
+    if save:
+        with app_context(ctx).session() as session:
+            count = save_forecasts(session, run=save, predictions=result.predictions, grid=grid)
+        typer.echo(f"stored {count} forecasts as run {save!r}")
+    typer.echo(f"wrote {output} and {predictions}")
+
+
+def _grid(unit: str, resolution: int) -> Grid:
+    try:
+        return grid_for(unit, resolution)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--unit") from None
+
+
+@app.command("trends")
+def trends_command(
+    ctx: typer.Context,
+    events: str = typer.Option(
+        ..., "--events", help="UCDP GED or ACLED CSV, or 'store' for the store's incidents."
+    ),
+    output: Path = typer.Option(..., "--output", help="CSV per area, month and topic."),
+    unit: str = typer.Option("priogrid", "--unit", help="priogrid, h3 or admin (stored units)."),
+    resolution: int = typer.Option(5, "--resolution", min=0, max=15, help="H3 resolution (with --unit h3)."),
+    level: int | None = typer.Option(None, "--level", help="Admin level (with --unit admin)."),
+    summary: Path | None = typer.Option(
+        None, "--summary", help="Also write, per area and topic, the recent trend."
+    ),
+    window: int = typer.Option(6, "--window", min=2, max=24, help="Months compared in the summary."),
+    max_where_prec: int = typer.Option(
+        5, "--max-where-prec", min=1, max=7, help="UCDP: leave out vaguer places."
+    ),
+) -> None:
+    """Harm per area and month by topic (events, civilian deaths, all deaths), and where it is rising.
+
+    Example: civharm areas trends --events ged.csv --unit priogrid --output trends.csv --summary rising.csv
+    """
+    frame = _events(ctx, events, max_where_prec)
+    if unit == "admin":
+        with app_context(ctx).session() as session:
+            locate = admin_locator(session, level=level)
+    else:
+        locate = _grid(unit, resolution).cells_of
+    monthly = monthly_harm(frame, locate)
+    monthly.to_csv(output, index=False)
+    typer.echo(f"wrote {output}: {monthly['area_id'].nunique()} areas, {len(monthly)} area-month-topic rows")
+    if summary is not None:
+        trend = trend_summary(monthly, window=window)
+        trend.to_csv(summary, index=False, float_format="%.4f")
+        rising = trend[(trend["direction"] == "rising") & (trend["topic"] == "all")]
+        typer.echo(f"wrote {summary}: {len(rising)} areas where civilian deaths are rising")
+
+
+@app.command("import")
+def import_command(
+    ctx: typer.Context,
+    path: Path = typer.Argument(..., help="GeoJSON FeatureCollection of Polygon/MultiPolygon features."),
+    code_property: str = typer.Option(
+        ..., "--code-property", help="Feature property holding the area's code."
+    ),
+    name_property: str | None = typer.Option(None, "--name-property", help="Property holding its name."),
+    parent_property: str | None = typer.Option(
+        None, "--parent-property", help="Property holding the parent's code."
+    ),
+    level: int = typer.Option(1, "--level", min=0, max=6, help="Administrative level of these units."),
+) -> None:
+    """Import administrative units from GeoJSON, with their codes; re-importing updates them.
+
+    Example: civharm areas import adm2.geojson --code-property ADM2_PCODE --name-property ADM2_EN --level 2
+    """
+    features = read_geojson_areas(
+        path, code_property=code_property, name_property=name_property, parent_property=parent_property
+    )
+    with app_context(ctx).session() as session:
+        result = import_areas(session, features=features, level=level, source=path.name)
+    typer.echo(f"{path}: {result.created} areas added, {result.updated} updated")
+
+
+@app.command("assign")
+def assign_command(
+    ctx: typer.Context,
+    unit: str = typer.Option("admin", "--unit", help="admin, priogrid or h3."),
+    level: int | None = typer.Option(None, "--level", help="Admin level (with --unit admin)."),
+    resolution: int = typer.Option(5, "--resolution", min=0, max=15, help="H3 resolution (with --unit h3)."),
+    reports: list[str] = typer.Option(
+        [], "--reports", help="Also place reports of this source system (repeatable), e.g. ucdp-ged, acled."
+    ),
+) -> None:
+    """Place the store's incidents (and context reports) in areas by their coordinates.
+
+    Example: civharm areas assign --unit priogrid --reports ucdp-ged --reports acled
+    """
+    grid = None if unit == "admin" else _grid(unit, resolution)
+    with app_context(ctx).session() as session:
+        result = assign_records(session, kind=unit, grid=grid, level=level, report_sources=reports)
+    typer.echo(
+        f"assigned {result.incidents} incidents and {result.reports} reports to {unit} areas; "
+        f"{result.without_coordinates} without coordinates, {result.outside} outside every area"
     )

@@ -3,6 +3,7 @@
 Feature packages add their ``models`` module here.
 """
 
+from civharm.areas import models as areas_models
 from civharm.casualties import models as casualties_models
 from civharm.db.base import Base
 from civharm.incidents import models as incidents_models
@@ -10,4 +11,4 @@ from civharm.reports import models as reports_models
 
 metadata = Base.metadata
 
-__all__ = ["casualties_models", "incidents_models", "metadata", "reports_models"]
+__all__ = ["areas_models", "casualties_models", "incidents_models", "metadata", "reports_models"]
