@@ -77,13 +77,20 @@ def test_baselines_by_hand() -> None:
 def test_rolling_forecast_scores_only_months_in_the_data() -> None:
     rng = np.random.default_rng(3)
     rows = [
-        (f"{2019 + m // 12}-{m % 12 + 1:02d}-05", 35.1 + 0.5 * (c % 3), 40.1 + 0.5 * (c // 3), float(rng.poisson(3)))
+        (
+            f"{2019 + m // 12}-{m % 12 + 1:02d}-05",
+            35.1 + 0.5 * (c % 3),
+            40.1 + 0.5 * (c // 3),
+            float(rng.poisson(3)),
+        )
         for m in range(18)
         for c in range(9)
         if rng.random() < 0.5
     ]
     panel = build_panel(events(*rows), PrioGrid())
-    result = rolling_forecast(panel, first_origin=parse_month("2020-04"), last_origin=parse_month("2020-05"), horizon=2)
+    result = rolling_forecast(
+        panel, first_origin=parse_month("2020-04"), last_origin=parse_month("2020-05"), horizon=2
+    )
     # origins April and May 2020; the data end in June 2020, so only 3 of 4 forecasts can be scored
     assert set(result.metrics["model"]) == {"civharm", "last_value", "mean_12_months", "zero"}
     n = result.metrics.set_index(["model", "horizon"])["n"]
@@ -139,7 +146,16 @@ def test_forecast_command_writes_metrics_and_predictions(ged_slice: Path, tmp_pa
 
 def test_trends_command(ged_slice: Path, tmp_path: Path) -> None:
     monthly, summary = tmp_path / "trends.csv", tmp_path / "summary.csv"
-    args = ["areas", "trends", "--events", str(ged_slice), "--output", str(monthly), "--summary", str(summary)]
+    args = [
+        "areas",
+        "trends",
+        "--events",
+        str(ged_slice),
+        "--output",
+        str(monthly),
+        "--summary",
+        str(summary),
+    ]
     result = runner.invoke(app, args)
     assert result.exit_code == 0, result.output
     frame = pd.read_csv(monthly, dtype={"area_id": str})

@@ -25,7 +25,7 @@ def score_frame(framework: Framework, latest: LatestValues, result: ScoreResult)
     count = len(latest.areas)
     labels = np.array([*framework.classes.labels, ""], dtype=object)
     scores = np.stack([result.scores[n] for n in nodes], axis=1).ravel()
-    missing = np.stack([result.missing_share[n] for n in nodes], axis=1).ravel()
+    missing = np.stack([result.missing(n) for n in nodes], axis=1).ravel()
     return pd.DataFrame(
         {
             "area_id": np.repeat(np.asarray(latest.areas, dtype=object), len(nodes)),

@@ -119,22 +119,34 @@ def latest_values(
     years before the reference year (``as_of``, else the newest year in the data), INFORM's
     look-back limit. ``areas`` fixes the list and order of areas (default: as first seen).
     """
-    # Every area in the file is scored, even one whose values are all outside the years used.
-    area_index = pd.Index(areas if areas is not None else pd.unique(frame["area_id"]))
-    if as_of is not None:
-        frame = frame[frame["year"] <= as_of]
-    if max_age is not None and len(frame):
-        reference = as_of if as_of is not None else int(frame["year"].max())
-        frame = frame[frame["year"] >= reference - max_age]
-    latest = frame.sort_values("year", kind="stable").drop_duplicates(["area_id", "indicator"], keep="last")
     names = framework.used_indicators()
-    matrix = np.full((len(names), len(area_index)), np.nan)
-    year_matrix = np.zeros((len(names), len(area_index)), dtype=np.int64)
-    rows = pd.Index(names).get_indexer(pd.Index(latest["indicator"]))
-    columns = area_index.get_indexer(pd.Index(latest["area_id"]))
-    keep = (rows >= 0) & (columns >= 0)
-    matrix[rows[keep], columns[keep]] = latest["value"].to_numpy()[keep]
-    year_matrix[rows[keep], columns[keep]] = latest["year"].to_numpy()[keep]
+    # Every area in the file is scored, even one whose values are all outside the years used.
+    if areas is None:
+        area_codes, uniques = pd.factorize(frame["area_id"])
+        area_index = pd.Index(uniques)
+    else:
+        area_index = pd.Index(areas)
+        area_codes = area_index.get_indexer(pd.Index(frame["area_id"]))
+    indicator_codes, indicator_names = pd.factorize(frame["indicator"])
+    rows = np.append(pd.Index(names).get_indexer(pd.Index(indicator_names)), -1)[indicator_codes]
+    years = frame["year"].to_numpy()
+    usable = (rows >= 0) & (area_codes >= 0)
+    if as_of is not None:
+        usable &= years <= as_of
+    if max_age is not None and usable.any():
+        reference = as_of if as_of is not None else int(years[usable].max())
+        usable &= years >= reference - max_age
+    # The last row of each (area, indicator) after ordering by year is its latest value.
+    cells = rows[usable].astype(np.int64) * len(area_index) + area_codes[usable]
+    order = np.lexsort((years[usable], cells))
+    ordered = cells[order]
+    last = order[np.append(ordered[1:] != ordered[:-1], True)] if len(ordered) else order
+    matrix = np.full(len(names) * len(area_index), np.nan)
+    year_matrix = np.zeros(len(names) * len(area_index), dtype=np.int64)
+    matrix[cells[last]] = frame["value"].to_numpy()[usable][last]
+    year_matrix[cells[last]] = years[usable][last]
+    matrix = matrix.reshape(len(names), len(area_index))
+    year_matrix = year_matrix.reshape(len(names), len(area_index))
     return LatestValues(
         areas=[str(a) for a in area_index],
         values={n: matrix[i] for i, n in enumerate(names)},

@@ -37,12 +37,20 @@ FLAT_SCORE = 5.0
 
 @dataclass
 class ScoreResult:
-    """Scores and the weight share of missing children, per node (and indicator), per unit."""
+    """Scores per node and indicator, and the weight share of missing children per inner node, per unit."""
 
     scores: dict[str, FloatArray]
+    #: Inner nodes only; :meth:`missing` covers indicators too.
     missing_share: dict[str, FloatArray]
     #: Indicators whose values were all equal (scored :data:`FLAT_SCORE`).
     flat_indicators: list[str]
+
+    def missing(self, name: str) -> FloatArray:
+        """The missing share of a node, or of an indicator (1 where it has no value, else 0)."""
+        if name in self.missing_share:
+            return self.missing_share[name]
+        score = self.scores[name]
+        return np.isnan(score).astype(score.dtype)
 
 
 def transform(values: FloatArray, how: Transform) -> FloatArray:
@@ -53,18 +61,17 @@ def transform(values: FloatArray, how: Transform) -> FloatArray:
 
 def bounds(spec: IndicatorSpec, transformed: FloatArray) -> tuple[float, float] | None:
     """``(lo, hi)`` on the transformed scale; ``None`` when no unit has a value and no caps are set."""
-    observed = transformed[~np.isnan(transformed)]
     lo: float | None = None
     hi: float | None = None
     if spec.lower is not None:
         lo = float(transform(np.array([spec.lower]), spec.transform)[0])
-    elif observed.size:
-        lo = float(observed.min())
+    elif transformed.size:
+        lo = float(np.fmin.reduce(transformed))  # fmin skips NaN (NaN only when all are missing)
     if spec.upper is not None:
         hi = float(transform(np.array([spec.upper]), spec.transform)[0])
-    elif observed.size:
-        hi = float(observed.max())
-    if lo is None or hi is None:
+    elif transformed.size:
+        hi = float(np.fmax.reduce(transformed))
+    if lo is None or hi is None or np.isnan(lo) or np.isnan(hi):
         return None
     return lo, hi
 
@@ -77,19 +84,30 @@ def indicator_score(
 
 
 def _indicator_score(
-    spec: IndicatorSpec, values: FloatArray, out_dtype: npt.DTypeLike
+    spec: IndicatorSpec, values: FloatArray, dtype: npt.DTypeLike
 ) -> tuple[FloatArray, bool]:
-    x = transform(np.asarray(values, dtype=np.float64), spec.transform)
+    # One copy in the working precision, then everything in place: panels can be millions of units.
+    x = np.array(values, dtype=dtype, copy=True)
+    if spec.transform is Transform.LOG:
+        np.log1p(x, out=x)
     limits = bounds(spec, x)
     if limits is None:
-        return np.full(x.shape, np.nan, dtype=out_dtype), False
+        x.fill(np.nan)
+        return x, False
     lo, hi = limits
     if hi <= lo:
-        return np.where(np.isnan(x), np.nan, FLAT_SCORE).astype(out_dtype, copy=False), True
-    score = (np.clip(x, lo, hi) - lo) * (10.0 / (hi - lo))
+        return np.where(np.isnan(x), np.nan, FLAT_SCORE).astype(dtype, copy=False), True
+    np.clip(x, lo, hi, out=x)
+    x -= lo
+    x *= 10.0 / (hi - lo)
     if not spec.higher_is_worse:
-        score = 10.0 - score
-    return score.astype(out_dtype, copy=False), False
+        np.subtract(10.0, x, out=x)
+    return x, False
+
+
+#: Shares of missing weight are compared with a little slack, so that exactly ``max_missing``
+#: (say 0.5 of weights 1 + 1) is still scored whatever the rounding.
+MISSING_TOLERANCE = 1e-6
 
 
 def aggregate(
@@ -98,20 +116,30 @@ def aggregate(
     """The node's score and the weight share of its children that have no score."""
     shape = children[0].shape
     total = sum(weight for _, weight in node.children)
-    weight_present = np.zeros(shape)
-    accumulated = np.zeros(shape)
+    weight_present = np.zeros(shape, dtype=out_dtype)
+    accumulated = np.zeros(shape, dtype=out_dtype)
+    # Scratch arrays reused for every child: fresh large arrays cost page faults on big panels.
+    present = np.empty(shape, dtype=bool)
+    term = np.empty(shape, dtype=out_dtype)
     geometric = node.aggregation is Aggregation.GEOMETRIC
     for (_, weight), score in zip(node.children, children, strict=True):
-        present = ~np.isnan(score)
-        weight_present += np.where(present, weight, 0.0)
-        term = np.log1p(score) if geometric else score
-        accumulated += np.where(present, term * weight, 0.0)
-    missing = 1.0 - weight_present / total
+        np.isnan(score, out=present)
+        np.logical_not(present, out=present)
+        np.add(weight_present, weight, out=weight_present, where=present)
+        if geometric:
+            np.log1p(score, out=term)
+        else:
+            np.copyto(term, score)
+        term *= weight
+        np.add(accumulated, term, out=accumulated, where=present)
+    del term, present
+    missing = weight_present * (-1.0 / total)
+    missing += 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
-        mean = accumulated / weight_present
-    value = np.expm1(mean) if geometric else mean
-    # A tiny tolerance so that exactly max_missing (0.5 of 1 + 1) is still scored despite rounding.
-    value = np.where((missing > node.max_missing + 1e-9) | (weight_present == 0), np.nan, value)
+        value = np.divide(accumulated, weight_present, out=accumulated)
+    if geometric:
+        np.expm1(value, out=value)
+    value[(missing > node.max_missing + MISSING_TOLERANCE) | (weight_present == 0)] = np.nan
     return value.astype(out_dtype, copy=False), missing.astype(out_dtype, copy=False)
 
 
@@ -135,7 +163,6 @@ def score_units(
         raw = values.get(name)
         raw = np.full(size, np.nan) if raw is None else raw
         scores[name], is_flat = _indicator_score(spec, raw, out_dtype)
-        missing[name] = np.isnan(scores[name]).astype(out_dtype)
         if is_flat:
             flat.append(name)
     for name in framework.evaluation_order():

@@ -102,7 +102,7 @@ def area_ids(session: Session, *, kind: str, codes: Sequence[str]) -> dict[str, 
     for start in range(0, len(codes), 900):  # stay under SQLite's limit on bound parameters
         chunk = list(codes[start : start + 900])
         query = select(Area.code, Area.id).where(Area.kind == kind, Area.code.in_(chunk))
-        found.update(dict(session.execute(query).tuples()))
+        found.update(session.execute(query).tuples().all())
     return found
 
 
