@@ -87,7 +87,8 @@ def main() -> None:
     )
     root = result.scores[framework.root]  # type: ignore[attr-defined]
     timed("classify root into five classes", rows, units, lambda: classify(root, framework.classes))
-    del values, result
+    result = None  # free the scores before the next step
+    values.clear()
     frame = long_format(names, args.cells, args.years, args.seed)
     timed(
         f"latest year from long format ({len(frame):,} rows)",

@@ -111,9 +111,9 @@ def ged_slice(shared_data: Path, tmp_path: Path) -> Path:
         writer = csv.DictWriter(out, fieldnames=reader.fieldnames or [])
         writer.writeheader()
         for row in reader:
-            if row["date_start"] < "2016-10" and 35.5 <= float(row["latitude"]) <= 37.0:
-                if 36.5 <= float(row["longitude"]) <= 39.0:
-                    writer.writerow(row)
+            latitude, longitude = float(row["latitude"]), float(row["longitude"])
+            if row["date_start"] < "2016-10" and 35.5 <= latitude <= 37.0 and 36.5 <= longitude <= 39.0:
+                writer.writerow(row)
     return target
 
 

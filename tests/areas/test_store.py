@@ -63,9 +63,8 @@ def test_admin_units_take_incidents_and_reports_by_point_in_polygon(session: Ses
     assert (result.incidents, result.without_coordinates, result.outside) == (2, 1, 1)
     east_area = session.scalars(select(Area).where(Area.code == "D2")).one()
     assert east_area.parent_code == "P1" and east_area.name == "East"
-    placed = list(session.execute(
-        select(AreaAssignment.incident_id, AreaAssignment.report_id).where(AreaAssignment.area_id == east_area.id)
-    ))  # fmt: skip
+    columns = select(AreaAssignment.incident_id, AreaAssignment.report_id)
+    placed = list(session.execute(columns.where(AreaAssignment.area_id == east_area.id)))
     assert sorted(placed, key=str) == sorted([(east.id, None), (None, report.id)], key=str)
     assert result.reports == 1
     # assigning again replaces, never duplicates

@@ -145,10 +145,9 @@ def latest_values(
     year_matrix = np.zeros(len(names) * len(area_index), dtype=np.int64)
     matrix[cells[last]] = frame["value"].to_numpy()[usable][last]
     year_matrix[cells[last]] = years[usable][last]
-    matrix = matrix.reshape(len(names), len(area_index))
-    year_matrix = year_matrix.reshape(len(names), len(area_index))
+    size = len(area_index)
     return LatestValues(
         areas=[str(a) for a in area_index],
-        values={n: matrix[i] for i, n in enumerate(names)},
-        years={n: year_matrix[i] for i, n in enumerate(names)},
+        values={n: matrix[i * size : (i + 1) * size] for i, n in enumerate(names)},
+        years={n: year_matrix[i * size : (i + 1) * size] for i, n in enumerate(names)},
     )

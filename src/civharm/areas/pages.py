@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, HTTPException, Request, status
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import BaseLoader, ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
 
 from civharm.areas.api import profile_for
 from civharm.areas.queries import forecast_runs, frameworks
@@ -30,7 +30,7 @@ def templates_for(request: Request) -> Jinja2Templates:
     offered = getattr(request.app.state, "templates", None)
     if isinstance(offered, Jinja2Templates):
         return offered
-    loaders = [FileSystemLoader(str(TEMPLATES_DIR))]
+    loaders: list[BaseLoader] = [FileSystemLoader(str(TEMPLATES_DIR))]
     web_templates = Path(__file__).parents[1] / "web" / "templates"
     if web_templates.is_dir():
         loaders.append(FileSystemLoader(str(web_templates)))
