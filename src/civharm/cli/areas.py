@@ -18,7 +18,13 @@ from civharm.areas.grids import Grid, grid_for
 from civharm.areas.indicators import latest_values, read_indicators
 from civharm.areas.queries import admin_locator
 from civharm.areas.scoring import score_units
-from civharm.areas.service import assign_records, import_areas, save_forecasts
+from civharm.areas.service import (
+    assign_records,
+    import_areas,
+    save_forecasts,
+    save_indicator_values,
+    save_scores,
+)
 from civharm.areas.trends import monthly_harm, trend_summary
 from civharm.cli.context import app_context
 from civharm.errors import ValidationError
@@ -83,6 +89,7 @@ def validate_command(
 
 @app.command("score")
 def score_command(
+    ctx: typer.Context,
     indicators: Path = typer.Option(..., "--indicators", help="CSV: area_id, indicator, value, year."),
     output: Path = typer.Option(
         ..., "--output", help="Scores CSV: area_id, node, score, class, missing_share."
@@ -97,6 +104,10 @@ def score_command(
     max_age: int | None = typer.Option(
         None, "--max-age", min=0, help="Ignore values older than this many years."
     ),
+    save: str | None = typer.Option(
+        None, "--save", help="Also store the values and scores under this name (areas must be stored)."
+    ),
+    kind: str = typer.Option("admin", "--kind", help="With --save: admin, priogrid or h3 areas."),
 ) -> None:
     """Score every area on every node of the framework (0-10, five classes).
 
@@ -109,7 +120,13 @@ def score_command(
     frame = read_indicators(indicators, framework)
     latest = latest_values(frame, framework, as_of=as_of, max_age=max_age)
     result = score_units(framework, latest.values)
-    write_scores(score_frame(framework, latest, result), output)
+    scores = score_frame(framework, latest, result)
+    write_scores(scores, output)
+    if save:
+        with app_context(ctx).session() as session:
+            save_indicator_values(session, frame=frame, kind=kind, source=indicators.name)
+            save_scores(session, framework=save, scores=scores, kind=kind)
+        typer.echo(f"stored the scores as {save!r}")
     covered = coverage(framework, latest, result)
     if coverage_path is not None:
         covered.by_area.to_csv(coverage_path, index=False)

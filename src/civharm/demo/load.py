@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civharm.areas.demo import load_areas_demo
 from civharm.casualties.schemas import CasualtyCountCreate, CasualtyCreate, PersonName
 from civharm.casualties.service import add_casualty, add_count
 from civharm.demo.scenario import DemoIncident, build_scenario
@@ -42,6 +43,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     summary = DemoSummary(0, 0, 0, 0)
     for index, demo in enumerate(build_scenario(seed=seed, incidents=incidents)):
         _load_incident(session, index, demo, summary)
+    load_areas_demo(session, seed=seed)
     return summary
 
 
