@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from civharm.areas.assessment import coverage, score_frame, sensitivity, write_scores
-from civharm.areas.events import month_index, parse_month, read_events, store_events
+from civharm.areas.events import parse_month, read_events, store_events
 from civharm.areas.forecast import build_panel, rolling_forecast
 from civharm.areas.framework import Framework, default_framework_path, load_framework
 from civharm.areas.geometry import read_geojson_areas
@@ -231,7 +231,8 @@ def forecast_command(
     frame = _events(ctx, events, max_where_prec)
     if frame.empty:
         raise typer.BadParameter("there are no events to learn from", param_hint="--events")
-    panel = build_panel(frame, grid, last_month=max(last, int(month_index(frame["date"]).max())))
+    # The panel ends with the data: months after the last event are unknown, not quiet.
+    panel = build_panel(frame, grid)
     try:
         result = rolling_forecast(panel, first_origin=first, last_origin=last, horizon=horizon)
     except ValueError as exc:
