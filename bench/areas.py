@@ -66,6 +66,7 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=36)
     parser.add_argument("--years", type=int, default=3, help="years per indicator in the long-format step")
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--workers", type=int, default=2, help="threads scoring chunks of units")
     args = parser.parse_args()
 
     framework = load_framework()
@@ -80,10 +81,10 @@ def main() -> None:
     values = synthetic_values(names, log_names, units, args.seed)
     rows: list[tuple[str, int, float, float]] = []
     result = timed(
-        "score all nodes (float32 out)",
+        f"score all nodes (float32, {args.workers} threads)",
         rows,
         units,
-        lambda: score_units(framework, values, out_dtype=np.float32),
+        lambda: score_units(framework, values, out_dtype=np.float32, workers=args.workers),
     )
     root = result.scores[framework.root]  # type: ignore[attr-defined]
     timed("classify root into five classes", rows, units, lambda: classify(root, framework.classes))

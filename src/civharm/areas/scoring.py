@@ -21,6 +21,7 @@ Example::
 from __future__ import annotations
 
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -59,50 +60,49 @@ def transform(values: FloatArray, how: Transform) -> FloatArray:
     return values
 
 
-def bounds(spec: IndicatorSpec, transformed: FloatArray) -> tuple[float, float] | None:
-    """``(lo, hi)`` on the transformed scale; ``None`` when no unit has a value and no caps are set."""
-    lo: float | None = None
-    hi: float | None = None
-    if spec.lower is not None:
-        lo = float(transform(np.array([spec.lower]), spec.transform)[0])
-    elif transformed.size:
-        lo = float(np.fmin.reduce(transformed))  # fmin skips NaN (NaN only when all are missing)
-    if spec.upper is not None:
-        hi = float(transform(np.array([spec.upper]), spec.transform)[0])
-    elif transformed.size:
-        hi = float(np.fmax.reduce(transformed))
+def bounds(spec: IndicatorSpec, values: FloatArray) -> tuple[float, float] | None:
+    """``(lo, hi)`` on the transformed scale; ``None`` when no unit has a value and no caps are set.
+
+    Both transforms increase with ``x``, so the transformed observed minimum is the transform
+    of the raw minimum: the bounds need one pass over the raw values and no transformed copy.
+    """
+    lo = spec.lower if spec.lower is not None else float(np.fmin.reduce(values)) if values.size else None
+    hi = spec.upper if spec.upper is not None else float(np.fmax.reduce(values)) if values.size else None
+    # fmin/fmax skip NaN, and give NaN only when every unit is missing.
     if lo is None or hi is None or np.isnan(lo) or np.isnan(hi):
         return None
-    return lo, hi
+    lo_t, hi_t = transform(np.array([lo, hi], dtype=np.float64), spec.transform)
+    return float(lo_t), float(hi_t)
 
 
 def indicator_score(
     spec: IndicatorSpec, values: FloatArray, out_dtype: npt.DTypeLike = np.float64
 ) -> FloatArray:
     """0-10 score of one indicator for every unit (NaN where the value is missing)."""
-    return _indicator_score(spec, values, out_dtype)[0]
+    out = np.empty(len(values), dtype=out_dtype)
+    _scale(spec, np.asarray(values), bounds(spec, np.asarray(values)), out)
+    return out
 
 
-def _indicator_score(
-    spec: IndicatorSpec, values: FloatArray, dtype: npt.DTypeLike
-) -> tuple[FloatArray, bool]:
-    # One copy in the working precision, then everything in place: panels can be millions of units.
-    x = np.array(values, dtype=dtype, copy=True)
-    if spec.transform is Transform.LOG:
-        np.log1p(x, out=x)
-    limits = bounds(spec, x)
+def _scale(
+    spec: IndicatorSpec, values: FloatArray, limits: tuple[float, float] | None, out: FloatArray
+) -> None:
+    """Write the scores of ``values`` into ``out``, in place: panels can be millions of units."""
+    np.copyto(out, values, casting="unsafe")
     if limits is None:
-        x.fill(np.nan)
-        return x, False
+        out.fill(np.nan)
+        return
+    if spec.transform is Transform.LOG:
+        np.log1p(out, out=out)
     lo, hi = limits
     if hi <= lo:
-        return np.where(np.isnan(x), np.nan, FLAT_SCORE).astype(dtype, copy=False), True
-    np.clip(x, lo, hi, out=x)
-    x -= lo
-    x *= 10.0 / (hi - lo)
+        out[~np.isnan(out)] = FLAT_SCORE
+        return
+    np.clip(out, lo, hi, out=out)
+    out -= lo
+    out *= 10.0 / (hi - lo)
     if not spec.higher_is_worse:
-        np.subtract(10.0, x, out=x)
-    return x, False
+        np.subtract(10.0, out, out=out)
 
 
 #: Shares of missing weight are compared with a little slack, so that exactly ``max_missing``
@@ -111,13 +111,19 @@ MISSING_TOLERANCE = 1e-6
 
 
 def aggregate(
-    node: NodeSpec, children: list[FloatArray], out_dtype: npt.DTypeLike = np.float64
+    node: NodeSpec,
+    children: list[FloatArray],
+    out_dtype: npt.DTypeLike = np.float64,
+    *,
+    out: FloatArray | None = None,
+    missing_out: FloatArray | None = None,
 ) -> tuple[FloatArray, FloatArray]:
     """The node's score and the weight share of its children that have no score."""
     shape = children[0].shape
     total = sum(weight for _, weight in node.children)
     weight_present = np.zeros(shape, dtype=out_dtype)
-    accumulated = np.zeros(shape, dtype=out_dtype)
+    accumulated = np.zeros(shape, dtype=out_dtype) if out is None else out
+    accumulated.fill(0.0)
     # Scratch arrays reused for every child: fresh large arrays cost page faults on big panels.
     present = np.empty(shape, dtype=bool)
     term = np.empty(shape, dtype=out_dtype)
@@ -133,41 +139,66 @@ def aggregate(
         term *= weight
         np.add(accumulated, term, out=accumulated, where=present)
     del term, present
-    missing = weight_present * (-1.0 / total)
+    missing = np.multiply(weight_present, -1.0 / total, out=missing_out)
     missing += 1.0
     with np.errstate(invalid="ignore", divide="ignore"):
         value = np.divide(accumulated, weight_present, out=accumulated)
     if geometric:
         np.expm1(value, out=value)
     value[(missing > node.max_missing + MISSING_TOLERANCE) | (weight_present == 0)] = np.nan
-    return value.astype(out_dtype, copy=False), missing.astype(out_dtype, copy=False)
+    return value, missing
 
 
 def score_units(
-    framework: Framework, values: Mapping[str, FloatArray], *, out_dtype: npt.DTypeLike = np.float64
+    framework: Framework,
+    values: Mapping[str, FloatArray],
+    *,
+    out_dtype: npt.DTypeLike = np.float64,
+    workers: int = 1,
+    chunk_size: int = 262_144,
 ) -> ScoreResult:
     """Score every node of ``framework`` for every unit.
 
     ``values`` maps indicator names to one array each (all the same length, NaN = missing);
-    an indicator absent from ``values`` is missing everywhere.
+    an indicator absent from ``values`` is missing everywhere. Bounds come from all units;
+    the scoring itself runs chunk by chunk (small temporaries stay in cache), on ``workers``
+    threads (numpy releases the GIL in its loops).
     """
     lengths = {len(v) for v in values.values()}
     if len(lengths) > 1:
         raise ValueError("every indicator needs one value per unit")
     size = lengths.pop() if lengths else 0
-    scores: dict[str, FloatArray] = {}
-    missing: dict[str, FloatArray] = {}
-    flat: list[str] = []
-    for name in framework.used_indicators():
-        spec = framework.indicators[name]
-        raw = values.get(name)
-        raw = np.full(size, np.nan) if raw is None else raw
-        scores[name], is_flat = _indicator_score(spec, raw, out_dtype)
-        if is_flat:
-            flat.append(name)
-    for name in framework.evaluation_order():
-        node = framework.nodes[name]
-        scores[name], missing[name] = aggregate(node, [scores[c] for c, _ in node.children], out_dtype)
+    indicators = framework.used_indicators()
+    raw = {name: np.asarray(values[name]) for name in indicators if name in values}
+    limits = {
+        name: bounds(framework.indicators[name], raw[name]) if name in raw else None for name in indicators
+    }
+    flat = [name for name, limit in limits.items() if limit is not None and limit[1] <= limit[0]]
+    scores = {name: np.empty(size, dtype=out_dtype) for name in framework.order()}
+    missing = {name: np.empty(size, dtype=out_dtype) for name in framework.evaluation_order()}
+
+    def run(start: int, stop: int) -> None:
+        for name in indicators:
+            if name in raw:
+                _scale(
+                    framework.indicators[name], raw[name][start:stop], limits[name], scores[name][start:stop]
+                )
+            else:
+                scores[name][start:stop] = np.nan
+        for name in framework.evaluation_order():
+            node = framework.nodes[name]
+            children = [scores[child][start:stop] for child, _ in node.children]
+            aggregate(
+                node, children, out_dtype, out=scores[name][start:stop], missing_out=missing[name][start:stop]
+            )
+
+    chunks = [(start, min(start + chunk_size, size)) for start in range(0, size, chunk_size)]
+    if workers > 1 and len(chunks) > 1:
+        with ThreadPoolExecutor(max_workers=workers) as pool:
+            list(pool.map(lambda chunk: run(*chunk), chunks))
+    else:
+        for chunk in chunks:
+            run(*chunk)
     return ScoreResult(scores=scores, missing_share=missing, flat_indicators=flat)
 
 
