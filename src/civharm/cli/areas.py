@@ -119,7 +119,7 @@ def score_command(
     framework = load_framework(framework_path)
     frame = read_indicators(indicators, framework)
     latest = latest_values(frame, framework, as_of=as_of, max_age=max_age)
-    result = score_units(framework, latest.values)
+    result = score_units(framework, latest.values, workers=2)
     scores = score_frame(framework, latest, result)
     write_scores(scores, output)
     if save:
