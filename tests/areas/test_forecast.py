@@ -178,3 +178,23 @@ def test_a_bad_event_file_is_refused_with_rows(tmp_path: Path) -> None:
         read_events(path)
     assert "row 3, field 'date_start': is not a valid date" in str(caught.value)
     assert "row 3, field 'latitude': is not a number" in str(caught.value)
+
+
+def test_acled_events_carry_civilian_deaths_and_topics(shared_data: Path) -> None:
+    frame = read_events(shared_data / "acled_2022q1_sample.csv")
+    assert len(frame) == 4524
+    assert frame["topics"].value_counts().to_dict() == {"": 3683, "poc": 827, "poc;crsv": 14}
+    # only violence against civilians counts as civilian deaths; all fatalities count in the total
+    assert frame["deaths_civilians"].sum() == 565 and frame["deaths_total"].sum() == 2039
+
+
+def test_assign_a_files_events_to_cells(ged_slice: Path, tmp_path: Path) -> None:
+    output = tmp_path / "assigned.csv"
+    args = ["areas", "assign", "--unit", "priogrid", "--events", str(ged_slice), "--output", str(output)]
+    result = runner.invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assigned = pd.read_csv(output, dtype={"area_id": str, "event_id": str})
+    original = pd.read_csv(ged_slice, dtype={"priogrid_gid": str, "id": str})
+    # UCDP's own priogrid_gid agrees with ours for every event of the slice
+    merged = assigned.merge(original, left_on="event_id", right_on="id")
+    assert len(merged) == len(original) and (merged["area_id"] == merged["priogrid_gid"]).all()

@@ -335,15 +335,42 @@ def assign_command(
     reports: list[str] = typer.Option(
         [], "--reports", help="Also place reports of this source system (repeatable), e.g. ucdp-ged, acled."
     ),
+    events: Path | None = typer.Option(
+        None, "--events", help="Instead, place the events of a UCDP GED or ACLED file (needs --output)."
+    ),
+    output: Path | None = typer.Option(None, "--output", help="With --events: CSV of event_id, area_id, ..."),
 ) -> None:
-    """Place the store's incidents (and context reports) in areas by their coordinates.
+    """Place the store's incidents (and context reports), or the events of a file, in areas.
 
     Example: civharm areas assign --unit priogrid --reports ucdp-ged --reports acled
     """
     grid = None if unit == "admin" else _grid(unit, resolution)
+    if events is not None:
+        if output is None:
+            raise typer.BadParameter(
+                "give --output for the assignments of a file's events", param_hint="--output"
+            )
+        _assign_file(ctx, events, output, grid, level)
+        return
     with app_context(ctx).session() as session:
         result = assign_records(session, kind=unit, grid=grid, level=level, report_sources=reports)
     typer.echo(
         f"assigned {result.incidents} incidents and {result.reports} reports to {unit} areas; "
         f"{result.without_coordinates} without coordinates, {result.outside} outside every area"
     )
+
+
+def _assign_file(
+    ctx: typer.Context, events: Path, output: Path, grid: Grid | None, level: int | None
+) -> None:
+    frame = read_events(events, max_where_prec=7)
+    if grid is None:
+        with app_context(ctx).session() as session:
+            locate = admin_locator(session, level=level)
+    else:
+        locate = grid.cells_of
+    frame.insert(1, "area_id", list(locate(frame["latitude"].to_numpy(), frame["longitude"].to_numpy())))
+    frame["date"] = frame["date"].dt.strftime("%Y-%m-%d")
+    frame.to_csv(output, index=False)
+    placed = int(frame["area_id"].notna().sum())
+    typer.echo(f"wrote {output}: {placed} of {len(frame)} events placed in an area")
