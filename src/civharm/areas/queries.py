@@ -88,6 +88,9 @@ def areas_geojson(
         # One value per area: the shortest horizon available for the month (the freshest forecast).
         forecasts = _freshest(session, run=run, model=model, month=month)
     largest = max(forecasts.values(), default=0.0)
+    if kind is None and (framework is not None or run is not None):
+        # Without a kind, show only the areas scored or forecast, not every unit of every kind.
+        areas = [a for a in areas if a.id in scores or a.id in forecasts]
     features = []
     for area in areas:
         properties: dict[str, Any] = {

@@ -10,12 +10,11 @@ A unit is whatever is scored: an area, or an area in one period. The rules:
   geometric mean (∏ (sᵢ + 1)^wᵢ)^(1/Σwᵢ) - 1, over the children that have a score. When the
   weight share of children without a score exceeds ``max_missing`` the node has no score.
 
-Example::
+Example (the framework of docs/areas.md)::
 
-    >>> import numpy as np
-    >>> fw = parse_framework(FRAMEWORK_TEXT)
-    >>> result = score_units(fw, {"civilian_deaths": np.array([0.0, 999.0]), ...})
-    >>> result.scores["risk"]
+    framework = load_framework(Path("framework.yaml"))
+    result = score_units(framework, {"civilian_deaths": np.array([0.0, 999.0]), ...})
+    result.scores["risk"], result.missing_share["hazard"]
 """
 
 from __future__ import annotations
