@@ -8,6 +8,7 @@ import typer
 
 from civharm import __version__
 from civharm.cli import (
+    areas,
     assessments,
     demo,
     imports,
@@ -37,6 +38,7 @@ assessments.register(lifecycle.app)
 responses.register(lifecycle.app)
 app.add_typer(survivors.app, name="survivor")
 app.add_typer(report.app, name="report")
+app.add_typer(areas.app, name="areas")
 store.register(app)
 demo.register(app)
 sites.register(app)

@@ -3,6 +3,7 @@
 Feature packages add their ``models`` module here.
 """
 
+from civharm.areas import models as areas_models
 from civharm.assessments import models as assessments_models
 from civharm.casualties import models as casualties_models
 from civharm.db.base import Base
@@ -17,6 +18,7 @@ from civharm.topics import models as topics_models
 metadata = Base.metadata
 
 __all__ = [
+    "areas_models",
     "assessments_models",
     "casualties_models",
     "history_models",
