@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from civharm.db.engine import create_db_engine, session_factory
 from civharm.db.schema import upgrade_schema
+from civharm.security.vault import Vault
 from tests.postgres import PostgresUnavailableError, running_postgres
 
 
@@ -28,6 +29,23 @@ def _find_shared_data() -> Path:
 
 SHARED_DATA = _find_shared_data()
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def civharm_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One key file for the test session (encryption at rest, audit chain), as `civharm init` makes.
+
+    Named by ``CIVHARM_KEY_FILE``, so engines, the CLI and subprocesses all find it.
+    """
+    path = tmp_path_factory.mktemp("keys") / "civharm.key"
+    Vault.create(path)
+    previous = os.environ.get("CIVHARM_KEY_FILE")
+    os.environ["CIVHARM_KEY_FILE"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("CIVHARM_KEY_FILE", None)
+    else:
+        os.environ["CIVHARM_KEY_FILE"] = previous
 
 
 @pytest.fixture(scope="session")

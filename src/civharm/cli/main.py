@@ -7,10 +7,11 @@ import sys
 import typer
 
 from civharm import __version__
-from civharm.cli import demo, imports, incidents, store
+from civharm.cli import demo, imports, incidents, security, store
 from civharm.cli.context import AppContext
 from civharm.config import load_settings
 from civharm.errors import CivharmError, InputFileError
+from civharm.security.audit import current_actor
 
 app = typer.Typer(
     name="civharm",
@@ -23,6 +24,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(incidents.app, name="incidents")
 store.register(app)
 demo.register(app)
+security.register(app)
 
 
 def _version(value: bool) -> None:
@@ -48,6 +50,7 @@ def root(
     Example: civharm --db sqlite:///harm.sqlite3 init
     """
     ctx.obj = AppContext(settings=load_settings(database_url=db))
+    current_actor.set(security.cli_actor())  # names the actor of every write in the audit chain
 
 
 def main() -> None:

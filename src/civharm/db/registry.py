@@ -7,7 +7,8 @@ from civharm.casualties import models as casualties_models
 from civharm.db.base import Base
 from civharm.incidents import models as incidents_models
 from civharm.reports import models as reports_models
+from civharm.security import models as security_models
 
 metadata = Base.metadata
 
-__all__ = ["casualties_models", "incidents_models", "metadata", "reports_models"]
+__all__ = ["casualties_models", "incidents_models", "metadata", "reports_models", "security_models"]

@@ -30,6 +30,7 @@ from civharm.db.ids import allocate_ids
 from civharm.errors import InputFileError, RowError
 from civharm.ingest.csvfile import CsvSource, open_csv
 from civharm.reports.models import ImportRun, Report
+from civharm.security.audit import checkpoint, record_bulk
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes read so far, file size in bytes)."""
@@ -215,10 +216,12 @@ def import_csv(
         try:
             with engine.begin() as connection:
                 _run(connection, source, fmt, result, rejects, batch_size)
+                _audit(connection, result)
         except BaseException:
             if rejects is not None:
                 rejects.abandon()
             raise
+        checkpoint(engine)
         if rejects is not None:
             rejects.finish()
             result.rejects_file = str(rejects.target) if result.rejected else None
@@ -310,6 +313,24 @@ def _run(
             warnings=result.warnings,
             warning_count=result.warning_count,
         )
+    )
+
+
+def _audit(connection: Connection, result: ImportResult) -> None:
+    """One entry in the audit chain for the whole import, with a digest of every row written."""
+    reports = table_of(Report)
+    new_reports = select(reports.c.id).where(reports.c.import_id == result.import_id)
+    record_bulk(
+        connection,
+        action="import",
+        table_name="imports",
+        record_id=str(result.import_id),
+        rows={
+            table_of(ImportRun): table_of(ImportRun).c.id == result.import_id,
+            reports: reports.c.import_id == result.import_id,
+            table_of(CasualtyCount): table_of(CasualtyCount).c.report_id.in_(new_reports),
+        },
+        summary={"file": result.file, "source": result.source_system, "inserted": result.inserted},
     )
 
 
