@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from datetime import date
+from itertools import pairwise
 
 import pytest
 from sqlalchemy import Engine, delete, func, select, text, update
@@ -54,7 +55,7 @@ def test_every_write_is_chained_with_its_actor(store: Engine, sessions: sessionm
     assert ("update", "reports") in written  # the report attached to the incident
     assert {e.actor for e in entries} == {"amal"}
     assert [e.id for e in entries] == list(range(1, len(entries) + 1))
-    assert all(e.prev_hash == p.hash for p, e in zip(entries, entries[1:], strict=False))
+    assert all(e.prev_hash == p.hash for p, e in pairwise(entries))
     assert "Hala" not in " ".join(e.payload for e in entries)  # digests, never personal values
     assert _check(store) == []
 

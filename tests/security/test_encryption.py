@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
 import stat
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from civharm.casualties.models import Casualty
@@ -118,7 +117,7 @@ def test_the_key_file_is_private_and_never_replaced(tmp_path: Path) -> None:
     assert stat.S_IMODE(path.stat().st_mode) == 0o600
     with pytest.raises(ConfigurationError, match="exists already"):
         Vault.create(path)
-    os.chmod(path, 0o644)
+    path.chmod(0o644)
     with pytest.raises(ConfigurationError, match="can be read by other users"):
         Vault.load(path)
     with pytest.raises(ConfigurationError, match="run `civharm init`"):
