@@ -59,7 +59,7 @@ class _Writer:
         self.sha = hashlib.sha256()
 
     def line(self, value: Any) -> None:
-        data = orjson.dumps(value) + b"\n"
+        data = orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS) + b"\n"
         self.sha.update(data)
         self.handle.write(data)
 
@@ -76,7 +76,11 @@ def backup(engine: Engine, path: Path) -> BackupSummary:
     """Write the whole store to ``path`` (written beside it, then renamed into place)."""
     summary = BackupSummary(file=str(path), schema=current_revision(engine))
     partial = path.with_name(path.name + ".partial")
-    with engine.connect() as connection, gzip.open(partial, "wb") as handle:
+    with (
+        engine.connect() as connection,
+        partial.open("wb") as output,
+        gzip.GzipFile(filename=path.name, mode="wb", fileobj=output) as handle,
+    ):
         _snapshot(connection)
         writer = _Writer(handle)
         tables = _tables()

@@ -27,6 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import anyio.to_thread
 from fastapi import Depends, HTTPException, Request, status
+from markupsafe import Markup
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import JSONResponse
@@ -137,7 +138,7 @@ class SecurityMiddleware:
         *,
         settings: Settings,
         sessions: sessionmaker[Session] | None = None,
-        csrf_exempt: Iterable[str] = ("/api/v1/auth/login",),
+        csrf_exempt: Iterable[str] = ("/api/v1/auth/login", "/login"),
     ) -> None:
         self.app = app
         self.settings = settings
@@ -264,3 +265,14 @@ def requires(action: Action) -> Callable[[Principal], Principal]:
 
 def client_address(request: Request) -> str | None:
     return request.client.host if request.client else None
+
+
+def csrf_for(request: Request) -> str:
+    """The CSRF token of the caller's login session ('' without one), for pages and scripts."""
+    token = getattr(request.state, "csrf_token", None)
+    return token if isinstance(token, str) else ""
+
+
+def csrf_input(request: Request) -> Markup:
+    """The hidden form field carrying the CSRF token; put it first in every form that posts."""
+    return Markup('<input type="hidden" name="csrf_token" value="{}">').format(csrf_for(request))
