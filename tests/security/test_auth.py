@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from civharm.db.base import utcnow
 from civharm.db.engine import create_db_engine, session_factory
 from civharm.errors import AuthenticationError, TooManyAttemptsError, ValidationError
+from civharm.security import passwords
 from civharm.security.auth import (
     AuthPolicy,
     authenticate,
@@ -38,7 +39,12 @@ def amal(sessions: sessionmaker[Session]) -> None:
         create_user(session, username="amal", role=Role.ANALYST, password=PASSWORD, actor="admin")
 
 
-def test_passwords_are_stored_as_argon2id_hashes(sessions: sessionmaker[Session], amal: None) -> None:
+def test_passwords_are_stored_as_argon2id_hashes(
+    sessions: sessionmaker[Session], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(passwords, "HASHER", passwords.PRODUCTION_HASHER)
+    with sessions.begin() as session:
+        create_user(session, username="amal", role=Role.ANALYST, password=PASSWORD, actor="admin")
     with sessions() as session:
         stored = session.scalars(select(User.password_hash)).one()
     assert stored is not None and stored.startswith("$argon2id$v=19$m=65536,t=3,p=4$")

@@ -101,7 +101,7 @@ def _leaks(projected: dict[str, Any], allowed_restricted: bool) -> list[str]:
     return [kind for kind in kinds if f"<{kind}:" in text]
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=150, deadline=None)
 @given(
     incident=incidents(),
     data=st.data(),
