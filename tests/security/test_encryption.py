@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import stat
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -13,6 +14,7 @@ from civharm.casualties.models import Casualty
 from civharm.casualties.schemas import CasualtyCreate, PersonName
 from civharm.casualties.service import add_casualty
 from civharm.errors import ConfigurationError
+from civharm.security.consent import Consent, ConsentScope, consent_allows, record_consent
 from civharm.security.encryption import encrypt_plaintext
 from civharm.security.vault import Vault, add_key, attach_vault
 from civharm.security.verify import verify
@@ -122,3 +124,26 @@ def test_the_key_file_is_private_and_never_replaced(tmp_path: Path) -> None:
         Vault.load(path)
     with pytest.raises(ConfigurationError, match="run `civharm init`"):
         Vault.load(tmp_path / "missing.key")
+
+
+def test_consent_is_recorded_encrypted_and_audited(engine: Engine, sessions: sessionmaker[Session]) -> None:
+    person_id = _add_survivor(sessions)
+    with sessions.begin() as session:
+        person = session.get_one(Casualty, person_id)
+        record_consent(
+            session,
+            casualty=person,
+            consent=Consent(
+                given=True,
+                scope=[ConsentScope.RECORD, ConsentScope.REFERRAL],
+                recorded_by="caseworker-7",
+                recorded_on=date(2026, 3, 4),
+            ),
+        )
+    with sessions() as session:
+        person = session.get_one(Casualty, person_id)
+        assert consent_allows(person, ConsentScope.REFERRAL)
+        assert not consent_allows(person, ConsentScope.SHARE_INTERNAL)
+    with engine.connect() as connection:
+        assert "caseworker-7" not in connection.execute(text("SELECT consent FROM casualties")).scalar_one()
+        assert verify(connection).ok

@@ -40,3 +40,7 @@ def demo(
         f"{OPERATION}: {summary.incidents} incidents, {summary.reports} reports "
         f"({summary.unlinked_reports} awaiting triage), {summary.casualties} casualty records (restricted)"
     )
+    typer.echo(
+        "synthetic users demo-admin, demo-analyst, demo-caseworker, demo-approver, demo-intake and "
+        "demo-partner have no password yet: set one with `civharm user password NAME`"
+    )

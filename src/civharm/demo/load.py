@@ -16,6 +16,7 @@ from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate
 from civharm.reports.service import create_report
+from civharm.security.demo import load_security_demo
 from civharm.vocabulary import Outcome, PersonStatus, Sensitivity, Topic
 
 DEMO_SOURCE_SYSTEM = "demo"
@@ -42,6 +43,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     summary = DemoSummary(0, 0, 0, 0)
     for index, demo in enumerate(build_scenario(seed=seed, incidents=incidents)):
         _load_incident(session, index, demo, summary)
+    load_security_demo(session)
     return summary
 
 
