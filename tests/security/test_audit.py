@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import threading
 from datetime import date
 from itertools import pairwise
+from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, delete, func, select, text, update
@@ -13,6 +15,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from civharm.casualties.schemas import CasualtyCreate, PersonName
 from civharm.casualties.service import add_casualty
 from civharm.incidents.models import Incident
+from civharm.ingest.pipeline import import_csv
+from civharm.ingest.ucdp import UcdpGed
 from civharm.reports.models import Report
 from civharm.security.audit import acting_as
 from civharm.security.models import AuditEntry, AuditHead
@@ -173,3 +177,25 @@ def test_concurrent_writers_chain_in_commit_order(engine: Engine, sessions: sess
     assert errors == []
     assert len([e for e in _entries(sessions) if e.action == "insert"]) == 20
     assert _check(engine) == []
+
+
+def test_an_import_is_one_entry_covering_every_row(
+    engine: Engine, sessions: sessionmaker[Session], shared_data: Path, tmp_path: Path
+) -> None:
+    source = shared_data / "ucdp_ged_syria_2016_2017.csv"
+    with source.open(encoding="utf-8") as handle:
+        head = [next(handle) for _ in range(41)]  # the header and 40 events
+    sample = tmp_path / "ged_sample.csv"
+    sample.write_text("".join(head), encoding="utf-8")
+    with acting_as("importer"):
+        result = import_csv(engine, sample, UcdpGed())
+    (entry,) = [e for e in _entries(sessions) if e.table_name == "imports"]
+    payload = json.loads(entry.payload)
+    assert (entry.action, entry.actor, entry.record_id) == ("import", "importer", str(result.import_id))
+    assert len(payload["rows"]["reports"]) == result.inserted == 40
+    assert _check(engine) == []
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE reports SET killed_best = 0 WHERE id = 5"))
+    (problem,) = _check(engine)
+    assert problem.startswith("reports row 5 was changed outside civharm")
+    assert problem.endswith(f"recorded by audit entry {entry.id}")
