@@ -28,7 +28,7 @@ from civharm.db.base import Base, utcnow
 from civharm.db.schema import current_revision, head_revision, upgrade_schema
 from civharm.errors import ConflictError, InputFileError, RowError, ValidationError
 from civharm.security.audit import read_head, write_anchor
-from civharm.security.canonical import normalise, raw_table
+from civharm.security.canonical import normalise, raw_table, stored_value
 from civharm.security.vault import vault_for
 
 FORMAT = "civharm-backup"
@@ -79,7 +79,7 @@ def backup(engine: Engine, path: Path) -> BackupSummary:
     with (
         engine.connect() as connection,
         partial.open("wb") as output,
-        gzip.GzipFile(filename=path.name, mode="wb", fileobj=output) as handle,
+        gzip.GzipFile(filename=path.name, mode="wb", fileobj=output, compresslevel=6) as handle,
     ):
         _snapshot(connection)
         writer = _Writer(handle)
@@ -109,7 +109,7 @@ def _write_table(connection: Connection, table: Table, writer: _Writer) -> int:
     count = 0
     result = connection.execution_options(yield_per=_BATCH).execute(select(table).order_by(*order))
     for row in result:
-        writer.line([normalise(value) for value in row])
+        writer.line([stored_value(value) for value in row])
         count += 1
     return count
 

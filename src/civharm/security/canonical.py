@@ -18,22 +18,33 @@ from functools import cache
 from typing import Any
 
 import orjson
-from sqlalchemy import MetaData, RowMapping, Table, Text, type_coerce
+from sqlalchemy import Enum as SAEnum
+from sqlalchemy import MetaData, RowMapping, String, Table, Text, type_coerce
 
 from civharm.security.encrypted import EncryptedJSON, EncryptedText
 
 DIGEST_CHARS = 32  # 128 bits of SHA-256: ample to notice tampering, half the storage
 
 
+_PRIMITIVES = frozenset({str, int, float, bool, type(None)})
+
+
 def normalise(value: Any) -> Any:
     """A JSON-ready value that is the same whichever backend produced ``value``."""
+    kind = type(value)
+    if kind in _PRIMITIVES:
+        return value
+    if kind is dict:
+        return {str(k): normalise(v) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [normalise(v) for v in value]
+    if isinstance(value, Enum):
+        return value.value
     if isinstance(value, datetime):
         aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
         return aware.astimezone(UTC).isoformat(timespec="microseconds")
     if isinstance(value, date):
         return value.isoformat()
-    if isinstance(value, Enum):
-        return value.value
     if isinstance(value, Decimal):
         return str(value)
     if isinstance(value, bytes | bytearray | memoryview):
@@ -45,13 +56,27 @@ def normalise(value: Any) -> Any:
     return value
 
 
+def stored_value(value: Any) -> Any:
+    """:func:`normalise` for a value just read from the database, where a dict or list is
+    already plain JSON (a JSON column) and needs no walk."""
+    return value if type(value) in _STORED_JSON else normalise(value)
+
+
+_STORED_JSON = frozenset({str, int, float, bool, type(None), dict, list})
+
+
 def canonical_json(value: Any) -> bytes:
     """Sorted keys, no whitespace, UTF-8: one byte string per value."""
     return orjson.dumps(normalise(value), option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
 
 
 def row_digest(row: Mapping[str, Any] | RowMapping) -> str:
-    return hashlib.sha256(canonical_json(dict(row))).hexdigest()[:DIGEST_CHARS]
+    """The digest of a row as read from the database.
+
+    Only top-level values need normalising: JSON columns come back as plain JSON values.
+    """
+    values = {str(k): stored_value(v) for k, v in row.items()}
+    return hashlib.sha256(orjson.dumps(values, option=orjson.OPT_SORT_KEYS)).hexdigest()[:DIGEST_CHARS]
 
 
 _raw_metadata = MetaData()
@@ -68,6 +93,8 @@ def raw_table(table: Table) -> Table:
     for column in copy.columns:
         if isinstance(column.type, EncryptedJSON | EncryptedText):
             column.type = Text()
+        elif isinstance(column.type, SAEnum):  # stored as VARCHAR: read the text, skip the enum
+            column.type = String(column.type.length)
     return copy
 
 

@@ -14,7 +14,7 @@ the checkpoint outside the database.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from sqlalchemy import Table, event, select, tuple_
@@ -281,6 +281,19 @@ def _after_transaction_end(session: Session, transaction: SessionTransaction) ->
         session.info.pop(_TOUCHED, None)
 
 
+_MAPPER_HOOKS: tuple[tuple[str, Callable[..., Any]], ...] = (
+    ("after_insert", _after_insert),
+    ("after_update", _after_update),
+    ("after_delete", _after_delete),
+)
+_SESSION_HOOKS: tuple[tuple[str, Callable[..., Any]], ...] = (
+    ("after_flush", _after_flush),
+    ("do_orm_execute", _do_orm_execute),
+    ("before_commit", _before_commit),
+    ("after_commit", _after_commit),
+    ("after_soft_rollback", _after_soft_rollback),
+    ("after_transaction_end", _after_transaction_end),
+)
 _installed = False
 
 
@@ -289,13 +302,20 @@ def install() -> None:
     global _installed
     if _installed:
         return
-    event.listen(Base, "after_insert", _after_insert, propagate=True)
-    event.listen(Base, "after_update", _after_update, propagate=True)
-    event.listen(Base, "after_delete", _after_delete, propagate=True)
-    event.listen(Session, "after_flush", _after_flush)
-    event.listen(Session, "do_orm_execute", _do_orm_execute)
-    event.listen(Session, "before_commit", _before_commit)
-    event.listen(Session, "after_commit", _after_commit)
-    event.listen(Session, "after_soft_rollback", _after_soft_rollback)
-    event.listen(Session, "after_transaction_end", _after_transaction_end)
+    for name, hook in _MAPPER_HOOKS:
+        event.listen(Base, name, hook, propagate=True)
+    for name, hook in _SESSION_HOOKS:
+        event.listen(Session, name, hook)
     _installed = True
+
+
+def uninstall() -> None:
+    """Remove the hooks again: only for measuring what auditing costs (bench/security.py)."""
+    global _installed
+    if not _installed:
+        return
+    for name, hook in _MAPPER_HOOKS:
+        event.remove(Base, name, hook)
+    for name, hook in _SESSION_HOOKS:
+        event.remove(Session, name, hook)
+    _installed = False
