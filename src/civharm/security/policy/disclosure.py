@@ -67,7 +67,12 @@ def show_reports(session: Session, principal: Principal, reports: Iterable[Repor
     access = access_for(session, principal)
     shown = [r for r in reports if may_see_report(access, r)]
     _note_reads(session, "reports", [r.id for r in shown if r.sensitivity is Sensitivity.RESTRICTED])
-    return [project_report(access, r) for r in shown]
+    wanted = {r.incident_id for r in shown if r.incident_id is not None}
+    # One query for the incidents of the whole list, not one per report.
+    parents = (
+        {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_(wanted)))} if wanted else {}
+    )
+    return [project_report(access, r, incident=parents.get(r.incident_id or 0)) for r in shown]
 
 
 def show_casualties(session: Session, principal: Principal, incident: Incident) -> list[dict[str, Any]]:
