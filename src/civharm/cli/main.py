@@ -16,6 +16,7 @@ from civharm.cli import (
     lifecycle,
     report,
     responses,
+    security,
     sites,
     store,
     survivors,
@@ -23,6 +24,7 @@ from civharm.cli import (
 from civharm.cli.context import AppContext
 from civharm.config import load_settings
 from civharm.errors import CivharmError, InputFileError
+from civharm.security.audit import current_actor
 
 app = typer.Typer(
     name="civharm",
@@ -42,6 +44,7 @@ app.add_typer(areas.app, name="areas")
 store.register(app)
 demo.register(app)
 sites.register(app)
+security.register(app)
 
 
 def _version(value: bool) -> None:
@@ -67,6 +70,7 @@ def root(
     Example: civharm --db sqlite:///harm.sqlite3 init
     """
     ctx.obj = AppContext(settings=load_settings(database_url=db))
+    current_actor.set(security.cli_actor())  # names the actor of every write in the audit chain
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from civharm.history import models as history_models
 from civharm.incidents import models as incidents_models
 from civharm.reports import models as reports_models
 from civharm.responses import models as responses_models
+from civharm.security import models as security_models
 from civharm.sites import models as sites_models
 from civharm.survivors import models as survivors_models
 from civharm.topics import models as topics_models
@@ -26,6 +27,7 @@ __all__ = [
     "metadata",
     "reports_models",
     "responses_models",
+    "security_models",
     "sites_models",
     "survivors_models",
     "topics_models",

@@ -18,6 +18,7 @@ from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate
 from civharm.reports.service import create_report
+from civharm.security.demo import load_security_demo
 from civharm.sites.demo import load_sites_demo
 from civharm.vocabulary import Outcome, PersonStatus, Sensitivity, Topic
 
@@ -48,6 +49,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     load_lifecycle_demo(session, seed=seed)
     load_sites_demo(session)
     load_areas_demo(session, seed=seed)
+    load_security_demo(session)
     return summary
 
 
