@@ -6,8 +6,17 @@ Feature packages add their ``models`` module here.
 from civharm.casualties import models as casualties_models
 from civharm.db.base import Base
 from civharm.incidents import models as incidents_models
+from civharm.lessons import models as lessons_models
+from civharm.qualitative import models as qualitative_models
 from civharm.reports import models as reports_models
 
 metadata = Base.metadata
 
-__all__ = ["casualties_models", "incidents_models", "metadata", "reports_models"]
+__all__ = [
+    "casualties_models",
+    "incidents_models",
+    "lessons_models",
+    "metadata",
+    "qualitative_models",
+    "reports_models",
+]
