@@ -56,7 +56,7 @@ class QualParticipant(Base):
     """A participant's stable pseudonym and the real names that are replaced by it (restricted)."""
 
     __tablename__ = "qual_participants"
-    __table_args__ = (UniqueConstraint("project_id", "pseudonym", name="project_pseudonym"),)
+    __table_args__ = (UniqueConstraint("project_id", "pseudonym"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("qual_projects.id", ondelete="CASCADE"))
@@ -70,7 +70,7 @@ class QualDocument(Base):
     """A transcript, note or article, stored as pseudonymised plain text."""
 
     __tablename__ = "qual_documents"
-    __table_args__ = (UniqueConstraint("project_id", "name", name="project_name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("qual_projects.id", ondelete="CASCADE"))
@@ -88,7 +88,7 @@ class QualCode(Base):
     """A code of the project's codebook; ``parent_id`` builds the hierarchy."""
 
     __tablename__ = "qual_codes"
-    __table_args__ = (UniqueConstraint("project_id", "name", name="project_name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("qual_projects.id", ondelete="CASCADE"))
@@ -131,7 +131,7 @@ class QualTheme(Base):
     """A candidate, reviewed or defined theme: codes grouped around a central idea."""
 
     __tablename__ = "qual_themes"
-    __table_args__ = (UniqueConstraint("project_id", "name", name="project_name"),)
+    __table_args__ = (UniqueConstraint("project_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     project_id: Mapped[int] = mapped_column(ForeignKey("qual_projects.id", ondelete="CASCADE"))

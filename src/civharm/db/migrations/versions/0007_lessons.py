@@ -1,8 +1,8 @@
-"""lessons
+"""lessons and qualitative analysis: the lessons register and the thematic analysis workbench
 
 Revision ID: 0007_lessons
 Revises: 0001_foundation
-Create Date: 2026-11-23 10:18:48.954941
+Create Date: 2026-11-23 10:23:07.250963
 """
 
 from collections.abc import Sequence
@@ -164,7 +164,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_qual_codes")),
-        sa.UniqueConstraint("project_id", "name", name="project_name"),
+        sa.UniqueConstraint("project_id", "name", name=op.f("uq_qual_codes_project_id")),
     )
     op.create_table(
         "qual_documents",
@@ -188,7 +188,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_qual_documents")),
-        sa.UniqueConstraint("project_id", "name", name="project_name"),
+        sa.UniqueConstraint("project_id", "name", name=op.f("uq_qual_documents_project_id")),
     )
     op.create_table(
         "qual_memos",
@@ -243,7 +243,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_qual_participants")),
-        sa.UniqueConstraint("project_id", "pseudonym", name="project_pseudonym"),
+        sa.UniqueConstraint("project_id", "pseudonym", name=op.f("uq_qual_participants_project_id")),
     )
     op.create_table(
         "qual_themes",
@@ -279,7 +279,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_qual_themes")),
-        sa.UniqueConstraint("project_id", "name", name="project_name"),
+        sa.UniqueConstraint("project_id", "name", name=op.f("uq_qual_themes_project_id")),
     )
     op.create_table(
         "qual_segments",
