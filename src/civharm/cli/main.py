@@ -7,7 +7,7 @@ import sys
 import typer
 
 from civharm import __version__
-from civharm.cli import demo, imports, incidents, qual, store
+from civharm.cli import demo, imports, incidents, lessons, qual, store
 from civharm.cli.context import AppContext
 from civharm.config import load_settings
 from civharm.errors import CivharmError, InputFileError
@@ -22,6 +22,8 @@ app = typer.Typer(
 app.add_typer(imports.app, name="import")
 app.add_typer(incidents.app, name="incidents")
 app.add_typer(qual.app, name="qual")
+app.add_typer(lessons.app, name="lessons")
+app.add_typer(lessons.report_app, name="report")
 store.register(app)
 demo.register(app)
 

@@ -24,7 +24,7 @@ def _open(width: int, height: int, font_size: int = 9) -> str:
 def _nice_max(value: float) -> float:
     if value <= 0:
         return 1.0
-    magnitude = 10 ** math.floor(math.log10(value))
+    magnitude = float(10.0 ** math.floor(math.log10(value)))
     for step in (1, 2, 2.5, 5, 10):
         if value <= step * magnitude:
             return step * magnitude

@@ -14,6 +14,7 @@ dozens), so a Poisson test on them would overstate certainty.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from datetime import date, timedelta
 
 from scipy.stats import binomtest
 
+from civharm.errors import ValidationError
 from civharm.lessons.facts import IncidentFacts
 
 TEST_NAME = "exact conditional Poisson rate test (binomial), two-sided; Benjamini-Hochberg q-values"
@@ -65,7 +67,9 @@ class Period:
 
 def month_period(month: str) -> Period:
     """``YYYY-MM`` as a period."""
-    year, number = (int(x) for x in month.split("-"))
+    if not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", month.strip()):
+        raise ValidationError(f"month must be YYYY-MM, e.g. 2026-03 (got {month!r})")
+    year, number = (int(x) for x in month.strip().split("-"))
     start = date(year, number, 1)
     following = date(year + number // 12, number % 12 + 1, 1)
     return Period(start, following - timedelta(days=1))
