@@ -37,10 +37,12 @@ def suggest_for_project(
     method: str = "auto",
     embedder: Embedder | None = None,
     top: int = 3,
-    min_score: float = 0.2,
+    min_score: float | None = None,
 ) -> SuggestionRun:
     """Suggested codes for every uncoded sentence (of one document, or all)."""
     engine = embedder or load_embedder(method)
+    if min_score is None:  # cosines of sparse word vectors run far lower than those of embeddings
+        min_score = 0.05 if engine.name == "tf-idf" else 0.25
     codes = {c.id: c for c in codes_of(session, project=project)}
     examples: dict[str, list[str]] = defaultdict(list)
     coded: dict[int, list[tuple[int, int]]] = defaultdict(list)
