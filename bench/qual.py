@@ -116,9 +116,8 @@ def main() -> None:
         label = (
             "all-MiniLM-L6-v2" + ("" if args.no_quantise else " int8") if method == "embeddings" else "tf-idf"
         )
-        print(
-            f"{label:<22}{len(texts):>10,}{load_s:>9.1f}{suggest_s:>11.1f}{len(texts) / suggest_s:>9.0f}{hits:>11.0%}"
-        )
+        rate = len(texts) / suggest_s
+        print(f"{label:<22}{len(texts):>10,}{load_s:>9.1f}{suggest_s:>11.1f}{rate:>9.0f}{hits:>11.0%}")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
