@@ -87,17 +87,19 @@ def examples(rng: random.Random) -> dict[str, list[str]]:
 
 def run(
     method: str, texts: list[str], coded: dict[str, list[str]], quantise: bool
-) -> tuple[float, float, float]:
+) -> tuple[float, float, float, float]:
     started = time.perf_counter()
     embedder = MiniLMEmbedder(quantise=quantise) if method == "embeddings" else TfidfEmbedder()
     loaded = time.perf_counter()
+    cpu = time.process_time()
     found = suggest(embedder, examples=coded, descriptions=CODES, passages=texts, top=3)
     done = time.perf_counter()
+    cpu = time.process_time() - cpu
     # How often the top suggestion is the code of the passage's first clause.
     right = sum(
         1 for text, s in zip(texts, found, strict=True) if s and CLAUSES[list(CODES).index(s[0].code)] in text
     )
-    return loaded - started, done - loaded, right / len(texts)
+    return loaded - started, done - loaded, cpu, right / len(texts)
 
 
 def main() -> None:
@@ -110,14 +112,18 @@ def main() -> None:
     texts, coded = passages(args.segments, rng), examples(rng)
     methods = ["embeddings", "tfidf"] if args.method == "both" else [args.method]
     print(f"cores: {os.cpu_count()}  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
-    print(f"{'method':<22}{'passages':>10}{'load s':>9}{'suggest s':>11}{'per s':>9}{'top-1 hits':>12}")
+    print(
+        f"{'method':<22}{'passages':>10}{'load s':>9}{'suggest s':>11}{'cpu s':>9}{'per s':>9}{'top-1 hits':>12}"
+    )
     for method in methods:
-        load_s, suggest_s, hits = run(method, texts, coded, quantise=not args.no_quantise)
+        load_s, suggest_s, cpu_s, hits = run(method, texts, coded, quantise=not args.no_quantise)
         label = (
             "all-MiniLM-L6-v2" + ("" if args.no_quantise else " int8") if method == "embeddings" else "tf-idf"
         )
         rate = len(texts) / suggest_s
-        print(f"{label:<22}{len(texts):>10,}{load_s:>9.1f}{suggest_s:>11.1f}{rate:>9.0f}{hits:>11.0%}")
+        print(
+            f"{label:<22}{len(texts):>10,}{load_s:>9.1f}{suggest_s:>11.1f}{cpu_s:>9.1f}{rate:>9.0f}{hits:>11.0%}"
+        )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
 
