@@ -107,7 +107,12 @@ def main() -> None:
     parser.add_argument("--segments", type=int, default=10_000)
     parser.add_argument("--method", choices=["embeddings", "tfidf", "both"], default="both")
     parser.add_argument("--no-quantise", action="store_true", help="Keep the model's float32 weights.")
+    parser.add_argument("--threads", type=int, default=0, help="torch threads (default: one per core).")
     args = parser.parse_args()
+    if args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     rng = random.Random(11)
     texts, coded = passages(args.segments, rng), examples(rng)
     methods = ["embeddings", "tfidf"] if args.method == "both" else [args.method]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from sqlalchemy import Engine
@@ -39,9 +40,15 @@ def test_staff_see_the_register_and_the_monthly_report(engine: Engine) -> None:
     month = (date.today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
     html = client.get("/reports/monthly", params={"month": month})
     assert html.status_code == 200 and "Monthly civilian-harm report" in html.text
-    pdf = client.get("/reports/monthly", params={"month": month, "format": "pdf"})
-    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
     assert client.get("/reports/monthly", params={"month": "2026-13"}).status_code == 422
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_the_report_page_downloads_a_pdf(engine: Engine) -> None:
+    client = _client(engine, Principal("ana", Role.ANALYST))
+    pdf = client.get("/reports/monthly", params={"month": "2026-03", "format": "pdf"})
+    assert pdf.headers["content-type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
+    assert "civilian-harm-2026-03.pdf" in pdf.headers["content-disposition"]
 
 
 def test_partners_cannot_read_the_register(engine: Engine) -> None:
