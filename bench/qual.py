@@ -117,8 +117,10 @@ def main() -> None:
     texts, coded = passages(args.segments, rng), examples(rng)
     methods = ["embeddings", "tfidf"] if args.method == "both" else [args.method]
     print(f"cores: {os.cpu_count()}  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
+    header = ("method", "passages", "load s", "suggest s", "cpu s", "per s", "top-1 hits")
     print(
-        f"{'method':<22}{'passages':>10}{'load s':>9}{'suggest s':>11}{'cpu s':>9}{'per s':>9}{'top-1 hits':>12}"
+        f"{header[0]:<22}"
+        + "".join(f"{h:>{w}}" for h, w in zip(header[1:], (10, 9, 11, 9, 9, 12), strict=True))
     )
     for method in methods:
         load_s, suggest_s, cpu_s, hits = run(method, texts, coded, quantise=not args.no_quantise)
