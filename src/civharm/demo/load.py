@@ -14,6 +14,7 @@ from civharm.casualties.service import add_casualty, add_count
 from civharm.demo.scenario import DemoIncident, build_scenario
 from civharm.incidents.schemas import IncidentCreate, PlaceName
 from civharm.incidents.service import create_incident
+from civharm.lessons.demo import load_lessons_demo
 from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate
@@ -50,6 +51,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     load_sites_demo(session)
     load_areas_demo(session, seed=seed)
     load_security_demo(session)
+    load_lessons_demo(session)
     return summary
 
 
