@@ -20,8 +20,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from scipy.stats import binomtest
-
 from civharm.errors import ValidationError
 from civharm.lessons.facts import IncidentFacts
 
@@ -125,6 +123,8 @@ def poisson_rate_p_value(current: int, previous: int, current_days: int, previou
     n = current + previous
     if n == 0:
         return 1.0
+    from scipy.stats import binomtest  # scipy.stats takes a second to import: only when a change is tested
+
     return float(binomtest(current, n, current_days / (current_days + previous_days)).pvalue)
 
 
