@@ -1,4 +1,4 @@
-"""Export to a partner, import into an empty store: the same records and links, and no duplicates on repeat."""
+"""Export to a partner, import into an empty store: the same records and links; no duplicates on repeat."""
 
 from __future__ import annotations
 

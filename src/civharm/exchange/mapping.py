@@ -14,7 +14,7 @@ from civharm.errors import NotFoundError, ValidationError
 from civharm.exchange.models import ColumnMapping
 from civharm.exchange.values import parse_any_date, split_list
 from civharm.ingest import fields
-from civharm.ingest.countries import iso3_from_name
+from civharm.ingest.countries import country_name, iso3_from_name
 from civharm.ingest.fields import FieldError
 from civharm.ingest.source import ParsedRow, Problems
 from civharm.precision import DatePrecision, LocationPrecision
@@ -134,7 +134,9 @@ class MappedFormat:
             self._fail(problems, "date_end", "is before the start date", self._raw(row, "date_end"))
         latitude = self._read(row, problems, "latitude", fields.parse_latitude)
         longitude = self._read(row, problems, "longitude", fields.parse_longitude)
-        if (latitude is None) != (longitude is None):
+        if bool((self._raw(row, "latitude") or "").strip()) != bool(
+            (self._raw(row, "longitude") or "").strip()
+        ):
             self._fail(problems, "longitude", "latitude and longitude must be given together", None)
         numbers = {
             t: self._read(row, problems, t, lambda v: fields.parse_int(v, minimum=0)) for t in NUMBER_TARGETS
@@ -150,7 +152,7 @@ class MappedFormat:
             ranges[f"{what}_min"], ranges[f"{what}_max"] = low, high
         source_type = self._choice(row, problems, "source_type", SourceType)
         country = self._raw(row, "country")
-        iso3 = iso3_from_name(country) if country and country.strip() else None
+        iso3 = _iso3(country.strip()) if country and country.strip() else None
         if country and country.strip() and iso3 is None:
             self._fail(problems, "country", "is not a country name or ISO 3166 code", country)
         topics = []
@@ -185,6 +187,13 @@ class MappedFormat:
             "topics": topics,
             "raw_record": dict(row),
         }
+
+
+def _iso3(country: str) -> str | None:
+    """An ISO 3166 alpha-3 code as given (``SYR``), or the code of a country's name."""
+    if len(country) == 3 and country.isalpha() and country_name(country.upper()) is not None:
+        return country.upper()
+    return iso3_from_name(country)
 
 
 # --- saved mappings ------------------------------------------------------------------------
