@@ -20,7 +20,7 @@ from civharm.exchange.models import Release, ReleaseStatus
 from civharm.exchange.view import collect, filters_as_dict, filters_from_dict
 from civharm.exchange.writers import FORMATS
 from civharm.incidents.service import IncidentFilter
-from civharm.security.audit import PendingEntry, actor_of
+from civharm.security.audit import PendingEntry
 from civharm.security.capture import add_pending
 from civharm.security.policy import Action, require
 from civharm.security.principal import Principal
@@ -56,7 +56,7 @@ def export(
     session.add(release)
     session.flush()
     if not needs_approval:
-        _write(session, release, output)
+        _write(session, release, output, by=actor.username)
     return release
 
 
@@ -69,7 +69,9 @@ def approve(
     if approver.username == release.requested_by:
         raise ValidationError("a release must be approved by someone other than the person who asked for it")
     release.approved_by, release.decided_at, release.note = approver.username, utcnow(), note or None
-    _write(session, release, output or Path(release.file_name or f"release-{release.id}"))
+    _write(
+        session, release, output or Path(release.file_name or f"release-{release.id}"), by=approver.username
+    )
     return release
 
 
@@ -97,7 +99,7 @@ def _pending(session: Session, release_id: int) -> Release:
     return release
 
 
-def _write(session: Session, release: Release, output: Path) -> None:
+def _write(session: Session, release: Release, output: Path, *, by: str) -> None:
     view = collect(session, organisation=release.organisation, filters=filters_from_dict(release.filters))
     partial = output.with_name(output.name + ".partial")
     FORMATS[release.format](view, partial)
@@ -116,7 +118,8 @@ def _write(session: Session, release: Release, output: Path) -> None:
         "requested_by": release.requested_by,
         "approved_by": release.approved_by,
     }
-    entry = PendingEntry(actor_of(session), "release", "releases", str(release.id), summary)
+    # The entry names who let the file leave the store, whoever runs the session.
+    entry = PendingEntry(by, "release", "releases", str(release.id), summary)
     add_pending(session, entry)
 
 
