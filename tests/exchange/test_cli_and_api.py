@@ -1,4 +1,4 @@
-"""The exchange commands end to end on the demo store, and the JSON API's answer link."""
+"""The exchange commands end to end on a store with the exchange demo, and the JSON API's answer link."""
 
 from __future__ import annotations
 
@@ -11,7 +11,10 @@ from sqlalchemy.orm import Session, sessionmaker
 from typer.testing import CliRunner
 
 from civharm.cli.main import app
+from civharm.db.engine import create_db_engine, session_factory
 from civharm.exchange.api import router
+from civharm.exchange.demo import load_exchange_demo
+from civharm.security.demo import DEMO_PARTNER
 from civharm.security.principal import Principal, Role
 from civharm.web.deps import get_principal
 from tests.exchange.store import build
@@ -26,8 +29,17 @@ def _ok(args: list[str]) -> str:
 
 
 def test_demo_release_approval_import_and_requests(tmp_path: Path) -> None:
-    db = ["--db", f"sqlite:///{tmp_path / 'a.sqlite3'}"]
-    _ok([*db, "demo", "--incidents", "30"])
+    url = f"sqlite:///{tmp_path / 'a.sqlite3'}"
+    db = ["--db", url]
+    _ok([*db, "init"])
+    engine = create_db_engine(url)
+    with session_factory(engine).begin() as session:
+        store = build(session)
+        for incident in store.released[:2]:  # the demo's releases go to the demo partner
+            incident.title = f"[DEMO] {incident.title}"
+            incident.releasable_to = [*incident.releasable_to, DEMO_PARTNER]
+        assert load_exchange_demo(session) and not load_exchange_demo(session)
+    engine.dispose()
     (pending,) = json.loads(_ok([*db, "release", "list", "--json"]))
     assert pending["status"] == "pending" and pending["requested_by"] == "demo-analyst"
     output = tmp_path / "release.json"
