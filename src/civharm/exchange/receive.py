@@ -153,15 +153,22 @@ class _Writer:
         self.new_incidents: set[str] = set()
         self.reports: dict[str, Report] = {}
         self.new_reports: set[str] = set()
+        # What this sender sent before, read once rather than one query per record.
+        query = select(RecordOrigin.kind, RecordOrigin.ref, RecordOrigin.local_id).where(
+            RecordOrigin.origin == self.origin
+        )
+        self.known = {(kind, ref): local_id for kind, ref, local_id in session.execute(query)}
+        stored = select(Report).where(
+            Report.source_system == RECEIVED_SYSTEM, Report.source_key.startswith(f"{self.origin}:")
+        )
+        self.stored_reports = {r.source_key: r for r in session.scalars(stored)}
 
     def _known(self, kind: str, ref: str) -> int | None:
-        query = select(RecordOrigin.local_id).where(
-            RecordOrigin.origin == self.origin, RecordOrigin.kind == kind, RecordOrigin.ref == ref
-        )
-        return self.session.scalar(query)
+        return self.known.get((kind, ref))
 
     def _remember(self, kind: str, ref: str, local_id: int) -> None:
         self.session.add(RecordOrigin(origin=self.origin, kind=kind, ref=ref, local_id=local_id))
+        self.known[(kind, ref)] = local_id
 
     def write(self, checked: _Checked) -> ReceiveResult:
         for values, incident_data in checked.incidents:
@@ -196,16 +203,13 @@ class _Writer:
 
     def _report(self, values: dict[str, Any], data: ReportCreate) -> None:
         ref = str(values.get("id"))
-        existing = self.session.scalar(
-            select(Report).where(
-                Report.source_system == RECEIVED_SYSTEM, Report.source_key == data.source_key
-            )
-        )
+        existing = self.stored_reports.get(data.source_key or "")
         if existing is not None:
             self.reports[ref] = existing
             self.result.unchanged["reports"] += 1
             return
         report = create_report(self.session, data=data, submitted_by=f"received:{self.origin}"[:120])
+        self.stored_reports[report.source_key] = report
         parent = self.incidents.get(str(values.get("incident_code")))
         if parent is not None:
             report.incident_id = parent.id
