@@ -15,7 +15,7 @@ from openpyxl import Workbook
 
 from civharm.exchange.mapping import MappedFormat
 from civharm.ingest.source import ParsedRow, Problems
-from civharm.vocabulary import Cause, SourceType, Topic
+from civharm.vocabulary import TOPIC_LABELS, Cause, SourceType, Topic
 
 FORM_ID = "civharm_intake"
 FORM_VERSION = "2026.1"
@@ -59,12 +59,17 @@ def write_xlsform(path: Path) -> Path:
     choices.append(["list_name", "name", "label"])
     for list_name, values in CHOICES.items():
         for value in values:
-            choices.append([list_name, value, value.replace("_", " ").capitalize()])
+            choices.append([list_name, value, _label(value)])
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
     settings.append(["civharm incident report", FORM_ID, FORM_VERSION, "English (en)"])
     book.save(path)
     return path
+
+
+def _label(value: str) -> str:
+    topic = next((label for topic, label in TOPIC_LABELS.items() if topic.value == value), None)
+    return topic or {"un": "UN", "ngo": "NGO"}.get(value, value.replace("_", " ").capitalize())
 
 
 def _short(column: str) -> str:
