@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from civharm.casualties.models import Casualty, CasualtyCount
 from civharm.db.engine import create_db_engine, session_factory
 from civharm.db.schema import upgrade_schema
+from civharm.errors import InputFileError
 from civharm.exchange.imports import import_file
 from civharm.exchange.release import export
 from civharm.incidents.models import Incident
@@ -150,3 +151,23 @@ def test_a_package_is_refused_by_the_store_that_made_it(engine: Engine, tmp_path
         export(session, fmt="package", organisation=PARTNER, output=tmp_path / "p.json", actor=SYSTEM)
     with pytest.raises(Exception, match="exported from this very store"):
         import_file(engine, "package", tmp_path / "p.json", actor="tester")
+
+
+def test_a_package_with_one_bad_record_writes_nothing(
+    engine: Engine, empty_store: Callable[[], Engine], tmp_path: Path
+) -> None:
+    with session_factory(engine).begin() as session:
+        build(session)
+        export(session, fmt="package", organisation=PARTNER, output=tmp_path / "p.json", actor=SYSTEM)
+    document = json.loads((tmp_path / "p.json").read_text(encoding="utf-8"))
+    document["counts"][-1]["count_min"] = 9
+    document["incidents"][1]["date_start"] = "2026-02-30"
+    (tmp_path / "bad.json").write_text(json.dumps(document), encoding="utf-8")
+    target = empty_store()
+    with pytest.raises(InputFileError) as refused:
+        import_file(target, "package", tmp_path / "bad.json", actor="tester")
+    where = {(e.row, e.field) for e in refused.value.errors}
+    assert (2, "incidents.date_start") in where and (len(document["counts"]), "counts.record") in where
+    with session_factory(target)() as session:
+        assert session.scalars(select(Incident)).first() is None
+        assert session.scalars(select(Report)).first() is None
