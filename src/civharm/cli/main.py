@@ -11,6 +11,7 @@ from civharm.cli import (
     areas,
     assessments,
     demo,
+    exchange,
     imports,
     incidents,
     lessons,
@@ -49,6 +50,7 @@ store.register(app)
 demo.register(app)
 sites.register(app)
 security.register(app)
+exchange.register(app)
 
 
 def _version(value: bool) -> None:

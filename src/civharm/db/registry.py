@@ -7,6 +7,7 @@ from civharm.areas import models as areas_models
 from civharm.assessments import models as assessments_models
 from civharm.casualties import models as casualties_models
 from civharm.db.base import Base
+from civharm.exchange import models as exchange_models
 from civharm.history import models as history_models
 from civharm.incidents import models as incidents_models
 from civharm.lessons import models as lessons_models
@@ -24,6 +25,7 @@ __all__ = [
     "areas_models",
     "assessments_models",
     "casualties_models",
+    "exchange_models",
     "history_models",
     "incidents_models",
     "lessons_models",

@@ -12,6 +12,7 @@ from civharm.assessments.demo import load_lifecycle_demo
 from civharm.casualties.schemas import CasualtyCountCreate, CasualtyCreate, PersonName
 from civharm.casualties.service import add_casualty, add_count
 from civharm.demo.scenario import DemoIncident, build_scenario
+from civharm.exchange.demo import load_exchange_demo
 from civharm.incidents.schemas import IncidentCreate, PlaceName
 from civharm.incidents.service import create_incident
 from civharm.lessons.demo import load_lessons_demo
@@ -52,6 +53,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     load_areas_demo(session, seed=seed)
     load_security_demo(session)
     load_lessons_demo(session)
+    load_exchange_demo(session)
     return summary
 
 

@@ -16,7 +16,7 @@ Guarantees, whatever the source:
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -35,14 +35,16 @@ from civharm.ingest.prepare import (
     PARALLEL_MIN_BYTES,
     Batch,
     PreparedRow,
+    RowSource,
     batches_in_worker,
     prepare_batches,
+    prepare_rows,
 )
 from civharm.ingest.source import ParsedRow, Problems, SourceFormat
 from civharm.reports.models import ImportRun, Report
 from civharm.security.audit import checkpoint, record_bulk
 
-__all__ = ["ImportResult", "ParsedRow", "SourceFormat", "import_csv"]
+__all__ = ["ImportResult", "ParsedRow", "RowSource", "SourceFormat", "import_csv", "import_rows"]
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes read so far, file size in bytes)."""
@@ -260,22 +262,53 @@ def import_csv(
         if parallel
         else prepare_batches(path, fmt, engine.dialect, batch_size)
     )
-    total = path.stat().st_size
-    try:
-        with engine.begin() as connection:
-            _run(connection, str(path), fmt, batches, result, rejects, progress, total)
-            _audit(connection, result)
-    except BaseException:
-        if rejects is not None:
-            rejects.abandon()
-        raise
-    checkpoint(engine)
+    _write(engine, str(path), fmt, batches, result, rejects, progress, path.stat().st_size)
     if rejects is not None:
         rejects.finish()
         result.rejects_file = str(rejects.target) if result.rejected else None
         if not result.rejected:
             rejects.target.unlink(missing_ok=True)
     return result
+
+
+def import_rows(
+    engine: Engine,
+    source: RowSource,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    fmt: SourceFormat,
+    *,
+    batch_size: int = 2000,
+) -> ImportResult:
+    """Import numbered ``rows`` read from another format (a spreadsheet, GeoJSON, HXL) like a CSV file.
+
+    The same guarantees as :func:`import_csv`: every problem reported with its row and field,
+    nothing written when any row is refused, rows already stored left as they are.
+    """
+    result = ImportResult(file=source.name, source_system=fmt.source_system)
+    batches = prepare_rows(source, rows, fmt, engine.dialect, batch_size)
+    _write(engine, source.name, fmt, batches, result, None, None, 0)
+    return result
+
+
+def _write(
+    engine: Engine,
+    name: str,
+    fmt: SourceFormat,
+    batches: Iterator[Batch],
+    result: ImportResult,
+    rejects: _RejectsWriter | None,
+    progress: ProgressCallback | None,
+    total: int,
+) -> None:
+    try:
+        with engine.begin() as connection:
+            _run(connection, name, fmt, batches, result, rejects, progress, total)
+            _audit(connection, result)
+    except BaseException:
+        if rejects is not None:
+            rejects.abandon()
+        raise
+    checkpoint(engine)
 
 
 def _run(

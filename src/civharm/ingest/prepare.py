@@ -8,11 +8,11 @@ GIL). Either way it yields the same batches; the writing half never knows which 
 from __future__ import annotations
 
 import multiprocessing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import Dialect
 
@@ -20,7 +20,7 @@ from civharm.casualties.models import CasualtyCount
 from civharm.db.base import table_of
 from civharm.db.bulk import RowEncoder
 from civharm.db.engine import create_db_engine
-from civharm.ingest.csvfile import CsvSource, open_csv
+from civharm.ingest.csvfile import open_csv
 from civharm.ingest.source import Problems, SourceFormat
 from civharm.reports.models import Report
 
@@ -68,7 +68,7 @@ def _blank(row: dict[str, str]) -> bool:
 
 
 class _Preparer:
-    def __init__(self, source: CsvSource, fmt: SourceFormat, dialect: Dialect) -> None:
+    def __init__(self, source: RowSource, fmt: SourceFormat, dialect: Dialect) -> None:
         self.source = source
         self.fmt = fmt
         self.dialect = dialect
@@ -105,22 +105,43 @@ class _Preparer:
         return batch
 
 
+class RowSource(Protocol):
+    """A table being read: a CSV file (:class:`CsvSource`) or rows taken from another format."""
+
+    name: str
+
+    def bytes_read(self) -> int: ...
+
+    def sha256(self) -> str: ...
+
+
 def prepare_batches(path: Path, fmt: SourceFormat, dialect: Dialect, batch_size: int) -> Iterator[Batch]:
     """Read ``path`` and yield batches of at most ``batch_size`` rows, the last with the file's hash."""
     with open_csv(path) as source:
-        preparer = _Preparer(source, fmt, dialect)
-        batch = Batch()
         # Row numbers count the header as row 1, as a spreadsheet shows them.
-        for row_number, row in enumerate(source.rows, start=2):
-            if _blank(row):
-                continue  # blank lines carry nothing
-            preparer.add(batch, row_number, row)
-            if len(batch.rows) + len(batch.refused) >= batch_size:
-                yield preparer.finish(batch)
-                batch = Batch()
-        last = preparer.finish(batch)
-        last.sha256 = source.sha256()
-        yield last
+        yield from prepare_rows(source, enumerate(source.rows, start=2), fmt, dialect, batch_size)
+
+
+def prepare_rows(
+    source: RowSource,
+    rows: Iterable[tuple[int, dict[str, str]]],
+    fmt: SourceFormat,
+    dialect: Dialect,
+    batch_size: int,
+) -> Iterator[Batch]:
+    """Batches of numbered ``rows`` of ``source``; the last carries the source's hash."""
+    preparer = _Preparer(source, fmt, dialect)
+    batch = Batch()
+    for row_number, row in rows:
+        if _blank(row):
+            continue  # blank lines carry nothing
+        preparer.add(batch, row_number, row)
+        if len(batch.rows) + len(batch.refused) >= batch_size:
+            yield preparer.finish(batch)
+            batch = Batch()
+    last = preparer.finish(batch)
+    last.sha256 = source.sha256()
+    yield last
 
 
 @dataclass
