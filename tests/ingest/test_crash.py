@@ -17,7 +17,8 @@ from civharm.db.schema import upgrade_schema
 from civharm.ingest.synthetic import write_acled_like
 from civharm.reports.models import ImportRun, Report
 
-ROWS = 50_000
+#: Enough for a file over the 8 MiB at which imports parse in worker processes (about 11 MiB).
+ROWS = 20_000
 
 
 def _process_tree(pid: int) -> list[int]:
@@ -47,6 +48,14 @@ def _read_position(pid: int, path: Path) -> int | None:
     return None
 
 
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"  # a zombie has ended; only its exit status waits to be collected
+
+
 def _import_command(db_url: str, path: Path) -> list[str]:
     return [sys.executable, "-m", "civharm", "--db", db_url, "import", "acled", str(path)]
 
@@ -69,8 +78,14 @@ def test_sigkill_mid_import_leaves_no_partial_file(db_url: str, shared_data: Pat
         time.sleep(0.02)
     assert process.poll() is None, "the import finished before it could be killed; make the file bigger"
     assert position > size * 0.3, "the import never got under way"
-    process.send_signal(signal.SIGKILL)  # the importer; its reader process ends on the broken pipe
+    readers = [pid for pid in _process_tree(process.pid) if pid != process.pid]
+    assert readers, "a file this large is parsed in worker processes"
+    process.send_signal(signal.SIGKILL)  # the importer; its reader processes end on the broken pipe
     process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while any(_alive(pid) for pid in readers) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert not any(_alive(pid) for pid in readers), "a reader process outlived the killed import"
 
     with Session(engine) as session:
         assert session.scalar(select(func.count()).select_from(Report)) == 0
