@@ -33,6 +33,11 @@ class Settings(BaseSettings):
     response_overdue_days: int = 30
     #: Days an incident may wait for an assessment before it is overdue.
     assessment_overdue_days: int = 60
+    #: An online tile layer for the web maps, e.g. ``https://tiles.example.org/{z}/{x}/{y}.png``.
+    #: Empty (the default) keeps maps fully offline: country and admin-1 outlines only.
+    map_tile_url: str = ""
+    #: Attribution text shown with the tile layer (plain text).
+    map_tile_attribution: str = ""
 
     @field_validator("database_url")
     @classmethod

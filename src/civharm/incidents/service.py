@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, String, cast, exists, func, or_, select
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -93,7 +93,8 @@ def get_incident(session: Session, *, code: str) -> Incident:
     return incident
 
 
-def _filtered(query: Any, f: IncidentFilter) -> Any:
+def filtered(query: Any, f: IncidentFilter) -> Any:
+    """``query`` narrowed by ``f`` (any select over incidents: rows, counts or aggregates)."""
     if f.topics:
         query = query.where(
             exists().where(IncidentTopic.incident_id == Incident.id, IncidentTopic.topic.in_(f.topics))
@@ -144,10 +145,13 @@ def list_incidents(
     sort: str = "-date",
     limit: int = 50,
     offset: int = 0,
+    scope: ColumnElement[bool] | None = None,
 ) -> tuple[list[Incident], int]:
     """A page of incidents matching ``filters`` and the total number that match.
 
     ``sort`` is a key of :data:`SORTABLE`, prefixed with ``-`` for descending order.
+    ``scope`` is an SQL condition from the visibility policy: incidents outside it are
+    neither listed nor counted.
     """
     f = filters or IncidentFilter()
     key = sort.lstrip("-")
@@ -158,10 +162,11 @@ def list_incidents(
         ordering = [column.desc().nulls_last(), Incident.id.desc()]
     else:
         ordering = [column.asc().nulls_last(), Incident.id.asc()]
-    total = session.scalar(_filtered(select(func.count(Incident.id)), f)) or 0
-    rows = session.scalars(
-        _filtered(select(Incident), f).order_by(*ordering).limit(limit).offset(offset)
-    ).all()
+    count_query, row_query = select(func.count(Incident.id)), select(Incident)
+    if scope is not None:
+        count_query, row_query = count_query.where(scope), row_query.where(scope)
+    total = session.scalar(filtered(count_query, f)) or 0
+    rows = session.scalars(filtered(row_query, f).order_by(*ordering).limit(limit).offset(offset)).all()
     return list(rows), int(total)
 
 

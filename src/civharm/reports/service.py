@@ -9,7 +9,8 @@ from sqlalchemy.orm import Session
 
 from civharm.errors import NotFoundError
 from civharm.reports.models import Report
-from civharm.reports.schemas import ReportCreate
+from civharm.reports.schemas import ReportCreate, ReportSubmission
+from civharm.security.principal import Principal
 
 MANUAL_SOURCE_SYSTEM = "intake"
 
@@ -27,6 +28,18 @@ def create_report(session: Session, *, data: ReportCreate, submitted_by: str | N
     session.add(report)
     session.flush()
     return report
+
+
+def submit_report(session: Session, *, data: ReportSubmission, principal: Principal) -> Report:
+    """Record a report a person submitted (intake form or API) in the ``intake`` system.
+
+    A partner's report is released to their own organisation, so colleagues there see it too.
+    """
+    releasable = list(data.releasable_to)
+    if principal.organisation and principal.organisation not in releasable:
+        releasable.append(principal.organisation)
+    create = ReportCreate(**data.model_dump(exclude={"releasable_to"}), releasable_to=releasable)
+    return create_report(session, data=create, submitted_by=principal.username)
 
 
 def get_report(session: Session, *, report_id: int) -> Report:

@@ -1,0 +1,169 @@
+"""Live "possible duplicate of …" warnings: the nearest incidents in place and time.
+
+HOOK(linkage): this is an honest, simple stand-in for the linkage engine's
+``candidates_for``. It looks only at distance and dates, widened by how precise each record
+says it is (``civharm.precision``), and ranks by the sum of the two gaps measured in those
+allowances. It knows nothing of counts, names, spellings or learnt weights. When the linkage
+branch is merged, :func:`possible_duplicates` should return the engine's candidates instead
+(same :class:`~civharm.web.schemas.DuplicateCandidate` shape), keeping the ``scope`` so callers
+never learn of incidents they may not see.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from pydantic import BaseModel, Field
+from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy.orm import Session
+
+from civharm.incidents.models import Incident
+from civharm.precision import (
+    DatePrecision,
+    LocationPrecision,
+    date_uncertainty_days,
+    location_uncertainty_km,
+)
+from civharm.web.geometry import degrees_around, haversine_km
+from civharm.web.schemas import DuplicateCandidate
+
+#: Slack added to both allowances: reports of one event often differ by a day or a few km.
+EXTRA_KM = 10.0
+EXTRA_DAYS = 3
+#: The widest search, whatever the precision says (a country-wide report matches nothing useful).
+MAX_SEARCH_KM = 150.0
+MAX_SEARCH_DAYS = 45
+#: Without a date, only this many most recent incidents near the place are looked at.
+UNDATED_LIMIT = 500
+
+
+class ReportDraft(BaseModel):
+    """What is known about a report being written; every field optional."""
+
+    date_start: date | None = None
+    date_end: date | None = None
+    date_precision: DatePrecision = DatePrecision.UNKNOWN
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    location_precision: LocationPrecision = LocationPrecision.UNKNOWN
+    place_name: str | None = Field(default=None, max_length=300)
+    exclude_code: str | None = Field(default=None, description="An incident never to propose (itself).")
+
+    @property
+    def located(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+
+def _window(draft: ReportDraft) -> tuple[date, date, int] | None:
+    if draft.date_start is None and draft.date_end is None:
+        return None
+    start = draft.date_start or draft.date_end
+    end = draft.date_end or draft.date_start
+    assert start is not None and end is not None
+    days = min(date_uncertainty_days(draft.date_precision) + EXTRA_DAYS, MAX_SEARCH_DAYS)
+    return start, end, days
+
+
+def _candidates_query(draft: ReportDraft, scope: ColumnElement[bool]) -> object | None:
+    query = select(Incident).where(scope)
+    window = _window(draft)
+    if window:
+        start, end, days = window
+        # Incidents last at most a month in practice; the exact overlap is checked in Python.
+        query = query.where(
+            Incident.date_start.between(start - timedelta(days=days + 31), end + timedelta(days=days))
+        )
+    if draft.located:
+        assert draft.latitude is not None and draft.longitude is not None
+        km = min(location_uncertainty_km(draft.location_precision) + EXTRA_KM + 25.0, MAX_SEARCH_KM)
+        dlat, dlon = degrees_around(draft.latitude, km)
+        query = query.where(
+            and_(
+                Incident.latitude.between(draft.latitude - dlat, draft.latitude + dlat),
+                Incident.longitude.between(draft.longitude - dlon, draft.longitude + dlon),
+            )
+        )
+    elif draft.place_name and draft.place_name.strip():
+        query = query.where(Incident.place_name.ilike(draft.place_name.strip()))
+    else:
+        return None  # neither place nor place name: nothing honest to compare
+    if not window:
+        query = query.order_by(Incident.date_start.desc()).limit(UNDATED_LIMIT)
+    if draft.exclude_code:
+        query = query.where(Incident.code != draft.exclude_code)
+    return query
+
+
+def _days_apart(draft: ReportDraft, incident: Incident) -> int | None:
+    window = _window(draft)
+    if window is None or incident.date_start is None:
+        return None
+    start, end, _ = window
+    other_start, other_end = incident.date_start, incident.date_end or incident.date_start
+    if other_end < start:
+        return (start - other_end).days
+    if other_start > end:
+        return (other_start - end).days
+    return 0
+
+
+def _assess(draft: ReportDraft, incident: Incident) -> DuplicateCandidate | None:
+    score, reasons = 0.0, []
+    distance = None
+    if draft.located and incident.latitude is not None and incident.longitude is not None:
+        assert draft.latitude is not None and draft.longitude is not None
+        distance = haversine_km(draft.latitude, draft.longitude, incident.latitude, incident.longitude)
+        allowed_km = min(
+            location_uncertainty_km(draft.location_precision)
+            + location_uncertainty_km(incident.location_precision)
+            + EXTRA_KM,
+            MAX_SEARCH_KM,
+        )
+        if distance > allowed_km:
+            return None
+        score += distance / allowed_km
+        reasons.append(f"{distance:.1f} km apart (allowing {allowed_km:.0f} km for the stated precision)")
+    elif draft.place_name:
+        reasons.append(f"same place name ({incident.place_name})")
+        score += 0.5
+    days = _days_apart(draft, incident)
+    if days is not None:
+        allowed_days = date_uncertainty_days(draft.date_precision) + date_uncertainty_days(
+            incident.date_precision
+        )
+        allowed_days = min(allowed_days + EXTRA_DAYS, MAX_SEARCH_DAYS)
+        if days > allowed_days:
+            return None
+        score += days / max(allowed_days, 1)
+        reasons.append("same dates" if days == 0 else f"{days} day{'s' if days != 1 else ''} apart")
+    else:
+        score += 1.0
+        reasons.append("no date to compare")
+    return DuplicateCandidate(
+        code=incident.code,
+        title=incident.title,
+        date_start=incident.date_start,
+        place_name=incident.place_name,
+        distance_km=round(distance, 1) if distance is not None else None,
+        days_apart=days,
+        score=round(score, 3),
+        reasons=reasons,
+    )
+
+
+def possible_duplicates(
+    session: Session, report_draft: ReportDraft, *, scope: ColumnElement[bool], limit: int = 5
+) -> list[DuplicateCandidate]:
+    """Incidents within ``scope`` that may be the event ``report_draft`` describes, closest first.
+
+    Example::
+
+        possible_duplicates(session, ReportDraft(latitude=35.02, longitude=40.45,
+                            date_start=date(2026, 3, 14)), scope=incident_scope(principal))
+    """
+    query = _candidates_query(report_draft, scope)
+    if query is None:
+        return []
+    found = [_assess(report_draft, incident) for incident in session.scalars(query)]  # type: ignore[call-overload]
+    ranked = sorted((c for c in found if c is not None), key=lambda c: (c.score, c.code))
+    return ranked[:limit]
