@@ -46,7 +46,7 @@ until the security feature is installed.</p>
 <form method="post" action="/login" class="stack narrow">
   <input type="hidden" name="next" value="{{ next }}">
   <label for="username">Username</label>
-  <input id="username" name="username" required pattern="[A-Za-z0-9_.@-]{1,64}" autocomplete="username"
+  <input id="username" name="username" required pattern="[A-Za-z0-9_.@\\-]{1,64}" autocomplete="username"
          value="{{ username }}">
   <label for="role">Role</label>
   <select id="role" name="role">

@@ -136,7 +136,8 @@
     status.className = "map-status hint";
     status.setAttribute("aria-live", "polite");
     el.insertAdjacentElement("afterend", status);
-    var map = L.map(el, { attributionControl: false, worldCopyJump: true, keyboard: true }).setView([34.8, 40.5], 6);
+    var map = L.map(el, { attributionControl: false, worldCopyJump: true, keyboard: true, minZoom: 2, maxZoom: 14 })
+      .setView([34.8, 40.5], 6);
     // Leaflet's default attribution links to its website: keep the page free of outside links.
     L.control.attribution({ prefix: false }).addAttribution("Leaflet · outlines: Natural Earth").addTo(map);
     addBaseLayers(map);
@@ -150,7 +151,10 @@
       var bounds = layer.getBounds ? layer.getBounds() : null;
       if (bounds && bounds.isValid()) map.fitBounds(bounds.pad(0.1), { maxZoom: 11 });
       map.fire("moveend");
-    }).catch(function (err) { status.textContent = "The map data could not be loaded: " + err.message; });
+    }).catch(function (err) {
+      status.textContent = "The map data could not be loaded: " + ((err && err.message) || err);
+      if (window.console) console.error(err);
+    });
   }
 
   function renderAll() {
