@@ -26,7 +26,7 @@ REFERENCE = re.compile(r"""(?:src|href)=["']([^"'#]+)["']|url\(["']?([^"')]+)["'
 #: Strings in vendored libraries that look like addresses but are never fetched.
 ALLOWED = {
     "http://www.w3.org/2000/svg": "an XML namespace name in Leaflet's SVG renderer; never fetched",
-    "https://leafletjs.com": "Leaflet's licence comment and default attribution link, which map.js switches off",
+    "https://leafletjs.com": "Leaflet's licence comment and default attribution link (map.js turns it off)",
     "https://bugs.chromium.org/p/chromium/issues/detail?id=600120": "a comment in Leaflet's source",
     "https://bugzilla.mozilla.org/show_bug.cgi?id=888319": "a comment in Leaflet's source",
     "https://github.com/topojson/topojson-client": "topojson-client's licence comment",
