@@ -146,12 +146,14 @@ def list_incidents(
     limit: int = 50,
     offset: int = 0,
     scope: ColumnElement[bool] | None = None,
+    count_limit: int | None = None,
 ) -> tuple[list[Incident], int]:
     """A page of incidents matching ``filters`` and the total number that match.
 
     ``sort`` is a key of :data:`SORTABLE`, prefixed with ``-`` for descending order.
     ``scope`` is an SQL condition from the visibility policy: incidents outside it are
-    neither listed nor counted.
+    neither listed nor counted. With ``count_limit`` counting stops there: a total of
+    ``count_limit + 1`` means "more than ``count_limit``" (a page never needs more).
     """
     f = filters or IncidentFilter()
     key = sort.lstrip("-")
@@ -162,10 +164,13 @@ def list_incidents(
         ordering = [column.desc().nulls_last(), Incident.id.desc()]
     else:
         ordering = [column.asc().nulls_last(), Incident.id.asc()]
-    count_query, row_query = select(func.count(Incident.id)), select(Incident)
+    ids, row_query = select(Incident.id), select(Incident)
     if scope is not None:
-        count_query, row_query = count_query.where(scope), row_query.where(scope)
-    total = session.scalar(filtered(count_query, f)) or 0
+        ids, row_query = ids.where(scope), row_query.where(scope)
+    ids = filtered(ids, f)
+    if count_limit is not None:
+        ids = ids.limit(count_limit + 1)
+    total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     rows = session.scalars(filtered(row_query, f).order_by(*ordering).limit(limit).offset(offset)).all()
     return list(rows), int(total)
 

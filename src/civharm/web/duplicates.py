@@ -12,9 +12,10 @@ never learn of incidents they may not see.
 from __future__ import annotations
 
 from datetime import date, timedelta
+from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, and_, select
+from sqlalchemy import ColumnElement, Row, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from civharm.incidents.models import Incident
@@ -35,6 +36,8 @@ MAX_SEARCH_KM = 150.0
 MAX_SEARCH_DAYS = 45
 #: Without a date, only this many most recent incidents near the place are looked at.
 UNDATED_LIMIT = 500
+#: At most this many incidents, the nearest first, are assessed in Python.
+NEAREST_LIMIT = 100
 
 
 class ReportDraft(BaseModel):
@@ -64,8 +67,22 @@ def _window(draft: ReportDraft) -> tuple[date, date, int] | None:
     return start, end, days
 
 
-def _candidates_query(draft: ReportDraft, scope: ColumnElement[bool]) -> object | None:
-    query = select(Incident).where(scope)
+#: Only what the comparison needs: loading whole incidents (JSON columns, topics) costs ten times more.
+CANDIDATE_COLUMNS = (
+    Incident.code,
+    Incident.title,
+    Incident.date_start,
+    Incident.date_end,
+    Incident.date_precision,
+    Incident.latitude,
+    Incident.longitude,
+    Incident.location_precision,
+    Incident.place_name,
+)
+
+
+def _candidates_query(draft: ReportDraft, scope: ColumnElement[bool]) -> Select[Any] | None:
+    query = select(*CANDIDATE_COLUMNS).where(scope)
     window = _window(draft)
     if window:
         start, end, days = window
@@ -87,19 +104,25 @@ def _candidates_query(draft: ReportDraft, scope: ColumnElement[bool]) -> object 
         query = query.where(Incident.place_name.ilike(draft.place_name.strip()))
     else:
         return None  # neither place nor place name: nothing honest to compare
-    if not window:
-        query = query.order_by(Incident.date_start.desc()).limit(UNDATED_LIMIT)
+    if draft.located:
+        # Only the nearest few are assessed, however crowded the window (100,000 incidents).
+        assert draft.latitude is not None and draft.longitude is not None
+        rough = func.abs(Incident.latitude - draft.latitude) + func.abs(Incident.longitude - draft.longitude)
+        query = query.order_by(rough).limit(NEAREST_LIMIT)
+    else:
+        query = query.order_by(Incident.date_start.desc()).limit(NEAREST_LIMIT if window else UNDATED_LIMIT)
     if draft.exclude_code:
         query = query.where(Incident.code != draft.exclude_code)
     return query
 
 
-def _days_apart(draft: ReportDraft, incident: Incident) -> int | None:
+def _days_apart(draft: ReportDraft, incident: Row[Any]) -> int | None:
     window = _window(draft)
     if window is None or incident.date_start is None:
         return None
     start, end, _ = window
-    other_start, other_end = incident.date_start, incident.date_end or incident.date_start
+    other_start: date = incident.date_start
+    other_end: date = incident.date_end or incident.date_start
     if other_end < start:
         return (start - other_end).days
     if other_start > end:
@@ -107,7 +130,7 @@ def _days_apart(draft: ReportDraft, incident: Incident) -> int | None:
     return 0
 
 
-def _assess(draft: ReportDraft, incident: Incident) -> DuplicateCandidate | None:
+def _assess(draft: ReportDraft, incident: Row[Any]) -> DuplicateCandidate | None:
     score, reasons = 0.0, []
     distance = None
     if draft.located and incident.latitude is not None and incident.longitude is not None:
@@ -164,6 +187,6 @@ def possible_duplicates(
     query = _candidates_query(report_draft, scope)
     if query is None:
         return []
-    found = [_assess(report_draft, incident) for incident in session.scalars(query)]  # type: ignore[call-overload]
+    found = [_assess(report_draft, incident) for incident in session.execute(query)]
     ranked = sorted((c for c in found if c is not None), key=lambda c: (c.score, c.code))
     return ranked[:limit]

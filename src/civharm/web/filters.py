@@ -19,6 +19,8 @@ from civharm.vocabulary import Determination, Grading, IncidentStatus, SourceTyp
 SortKey = Literal[
     "date", "-date", "code", "-code", "killed", "-killed", "updated", "-updated", "status", "-status"
 ]
+#: Counting matches stops here; pages say "10,000+" beyond it (a reader never pages that far).
+COUNT_LIMIT = 10_000
 LIST_FIELDS = ("topic", "status", "grading", "determination", "source_type")
 
 

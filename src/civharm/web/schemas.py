@@ -17,6 +17,9 @@ class IncidentPage(BaseModel):
 
     items: list[IncidentSummary]
     total: int = Field(description="How many incidents match the filters (visible to the caller).")
+    total_is_exact: bool = Field(
+        default=True, description="False when more than `total` match: counting stops at COUNT_LIMIT."
+    )
     page: int
     per_page: int
 

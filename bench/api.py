@@ -1,0 +1,342 @@
+"""Web API benchmark: 100,000 incidents in SQLite, latency of list/filter/detail and mixed-read load.
+
+    .venv/bin/python -m bench.api [--incidents 100000] [--duration 60] [--connections 50] [--workers 2]
+
+1. Builds (once, then reuses) ``var/bench/api-<N>.sqlite3`` with N incidents, one to three
+   reports each, topics, states and casualty ranges spread like the demo.
+2. Starts ``civharm serve --workers W`` on a free loopback port.
+3. Latency: one client, requests in turn, for each endpoint; prints p50/p95/p99 in ms.
+4. Load: ``wrk`` (Debian) with C connections for D seconds over a mix of list, filtered list,
+   detail, map and report reads; prints requests/s, latency and errors. Loopback only.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+
+from civharm.db.base import table_of
+from civharm.db.bulk import bulk_insert
+from civharm.db.engine import create_db_engine
+from civharm.db.schema import upgrade_schema
+from civharm.incidents.codes import format_code
+from civharm.incidents.models import Incident, IncidentTopic
+from civharm.reports.models import Report
+from civharm.vocabulary import Cause, Determination, Grading, IncidentStatus, SourceType, Topic
+
+ROOT = Path(__file__).resolve().parents[1]
+AREAS = [
+    ("SYR", "Deir ez-Zor", 35.33, 40.14),
+    ("SYR", "Ar-Raqqah", 35.95, 39.01),
+    ("SYR", "Al-Hasakah", 36.50, 40.75),
+    ("SYR", "Homs", 34.73, 36.71),
+    ("IRQ", "Al Anbar", 34.37, 41.98),
+    ("IRQ", "Nineveh", 36.34, 43.13),
+]
+PLACES = [
+    "Al Mayadin",
+    "Hajin",
+    "Al Bukamal",
+    "Ar Raqqah",
+    "Tabqa",
+    "Anah",
+    "Rawah",
+    "Al Qaim",
+    "Tadmur",
+    "Shaddadi",
+]
+WHAT = [
+    "Airstrike hits homes in",
+    "Shelling of the market in",
+    "School struck in",
+    "Looting near",
+    "Checkpoint abuse near",
+]
+
+
+def build_store(path: Path, incidents: int, seed: int = 11) -> None:
+    """Write ``incidents`` incidents with topics and reports through the bulk path."""
+    rng = random.Random(seed)
+    engine = create_db_engine(f"sqlite:///{path}")
+    upgrade_schema(engine)
+    start = date(2024, 1, 1)
+    statuses, gradings = list(IncidentStatus), list(Grading)
+    determinations, topics, causes = list(Determination), list(Topic), list(Cause)
+    sources = [s for s in SourceType if s != SourceType.DATASET]
+    with engine.begin() as connection:
+        for first in range(1, incidents + 1, 10_000):
+            rows, topic_rows, report_rows = [], [], []
+            for number in range(first, min(first + 10_000, incidents + 1)):
+                country, admin1, lat, lon = rng.choice(AREAS)
+                place = rng.choice(PLACES)
+                day = start + timedelta(days=rng.randint(0, 729))
+                killed = rng.choice([0, 0, 1, 2, 3, 5, 8, 13])
+                rows.append(
+                    {
+                        "id": number,
+                        "code": format_code(day.year, number),
+                        "previous_codes": [],
+                        "title": f"{rng.choice(WHAT)} {place}",
+                        "description": f"Synthetic benchmark incident {number} near {place}.",
+                        "date_start": day,
+                        "date_end": day,
+                        "date_precision": "day",
+                        "latitude": round(lat + rng.uniform(-0.6, 0.6), 5),
+                        "longitude": round(lon + rng.uniform(-0.6, 0.6), 5),
+                        "location_precision": "settlement",
+                        "place_name": place,
+                        "place_names": [],
+                        "admin1": admin1,
+                        "country_iso3": country,
+                        "harm_types": ["death"] if killed else [],
+                        "cause": rng.choice(causes).value,
+                        "status": rng.choice(statuses).value,
+                        "grading": rng.choice(gradings).value,
+                        "determination": rng.choice(determinations).value,
+                        "killed_min": killed,
+                        "killed_max": killed + rng.choice([0, 0, 1, 2]),
+                        "injured_min": 0,
+                        "injured_max": rng.choice([0, 1, 4]),
+                        "sensitivity": "normal",
+                        "releasable_to": [],
+                        "details": {},
+                        "created_by": "bench",
+                        "version": 1,
+                    }
+                )
+                for topic in rng.sample(topics, rng.choice([1, 1, 1, 2])):
+                    topic_rows.append({"incident_id": number, "topic": topic.value})
+                for k in range(rng.choice([1, 2, 3])):
+                    report_rows.append(
+                        {
+                            "id": number * 3 + k,
+                            "source_system": "bench",
+                            "source_key": f"{number}-{k}",
+                            "source_type": rng.choice(sources).value,
+                            "source_name": "Benchmark source",
+                            "original_text": f"Account {k} of incident {number}.",
+                            "date_start": day,
+                            "date_precision": "day",
+                            "latitude": rows[-1]["latitude"],
+                            "longitude": rows[-1]["longitude"],
+                            "location_precision": "settlement",
+                            "place_name": place,
+                            "country_iso3": country,
+                            "killed_min": killed,
+                            "killed_max": killed,
+                            "cause": "unknown",
+                            "reliability": "unknown",
+                            "topics": [],
+                            "raw_record": {},
+                            "incident_id": number,
+                            "sensitivity": "normal",
+                            "releasable_to": [],
+                        }
+                    )
+            bulk_insert(connection, table_of(Incident), rows)
+            bulk_insert(connection, table_of(IncidentTopic), topic_rows)
+            bulk_insert(connection, table_of(Report), report_rows)
+    engine.dispose()
+
+
+def ensure_store(incidents: int) -> Path:
+    folder = ROOT / "var" / "bench"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"api-{incidents}.sqlite3"
+    if path.exists():
+        engine = create_db_engine(f"sqlite:///{path}")
+        upgrade_schema(engine)
+        with engine.connect() as connection:
+            have = connection.execute(select(func.count()).select_from(table_of(Incident))).scalar_one()
+        engine.dispose()
+        if have == incidents:
+            return path
+        path.unlink()
+    began = time.perf_counter()
+    build_store(path, incidents)
+    print(f"built {path.name} with {incidents:,} incidents in {time.perf_counter() - began:.0f} s")
+    return path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(store: Path, port: int, workers: int, data_dir: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "CIVHARM_DATA_DIR": str(data_dir)}
+    command = [
+        sys.executable, "-m", "civharm", "--db", f"sqlite:///{store}", "serve",
+        "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
+    ]  # fmt: skip
+    server = subprocess.Popen(command, env=env, start_new_session=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return server
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    server.kill()
+    raise RuntimeError("the server did not start")
+
+
+def sign_in(base: str) -> str:
+    response = httpx.post(f"{base}/login", data={"username": "bench", "role": "analyst", "next": "/"})
+    cookie = response.history[0].cookies.get("civharm_dev_session") if response.history else None
+    cookie = cookie or response.cookies.get("civharm_dev_session")
+    if not cookie:
+        raise RuntimeError("could not sign in to the benchmark server")
+    return f"civharm_dev_session={cookie}"
+
+
+def endpoints(codes: list[str]) -> dict[str, list[str]]:
+    """Paths per endpoint family; several variants each, so caches do not flatter the figures."""
+    rng = random.Random(3)
+    return {
+        "list (newest first)": [f"/api/v1/incidents?page={p}" for p in (1, 2, 3, 10, 100)],
+        "list, topic + status": [
+            f"/api/v1/incidents?topic={t}&status={s}"
+            for t in ("poc", "crsv", "cpp")
+            for s in ("assessed", "received")
+        ],
+        "list, date range + area": [
+            f"/api/v1/incidents?date_from=2025-0{m}-01&date_to=2025-0{m}-28&admin1=Deir%20ez-Zor"
+            for m in range(1, 10)
+        ],
+        "list, grading + determination, by killed": [
+            f"/api/v1/incidents?grading={g}&determination=credible&sort=-killed"
+            for g in ("fair", "weak", "confirmed")
+        ],
+        "list, source type": [
+            f"/api/v1/incidents?source_type={s}" for s in ("ngo", "un", "own_force_report")
+        ],
+        "list, text search": [
+            f"/api/v1/incidents?q={w}" for w in ("market", "Hajin", "school", "CH-2025-00001")
+        ],
+        "detail": [f"/api/v1/incidents/{code}" for code in rng.sample(codes, 50)],
+        "report": [f"/api/v1/reports/{rng.randint(3, 300_000)}" for _ in range(20)],
+        "map points (1,000)": [
+            "/api/v1/geo/incidents?topic=poc&limit=1000",
+            "/api/v1/geo/incidents?admin1=Homs&limit=1000",
+        ],
+    }
+
+
+def latency(base: str, cookie: str, paths: list[str], rounds: int) -> list[float]:
+    timings = []
+    with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=30) as client:
+        for path in paths[:3]:
+            client.get(path)  # warm the worker's caches and connection pool
+        for i in range(rounds):
+            path = paths[i % len(paths)]
+            began = time.perf_counter()
+            response = client.get(path)
+            timings.append((time.perf_counter() - began) * 1000)
+            if response.status_code not in (200, 404):
+                raise RuntimeError(f"{path} answered {response.status_code}: {response.text[:200]}")
+    return timings
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+
+
+WRK_SCRIPT = """
+local paths = {%s}
+local cookie = "%s"
+math.randomseed(7)
+request = function()
+  return wrk.format("GET", paths[math.random(#paths)], {["Cookie"] = cookie})
+end
+done = function(summary, latency, requests)
+  io.write(string.format("WRK %%d %%d %%d %%d %%d %%d %%.1f %%.1f %%.1f\\n", summary.requests, summary.errors.connect,
+    summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
+end
+"""
+
+
+def load(base: str, cookie: str, paths: list[str], connections: int, duration: int) -> dict[str, float]:
+    wrk = shutil.which("wrk")
+    if wrk is None:
+        raise RuntimeError("wrk is not installed; `scripts/setup --test` installs it from Debian")
+    quoted = ", ".join(f'"{p}"' for p in paths)
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(WRK_SCRIPT % (quoted, cookie))
+    command = [wrk, "-t2", f"-c{connections}", f"-d{duration}s", "--timeout", "10s", "-s", script.name, base]
+    output = subprocess.run(command, capture_output=True, text=True, timeout=duration + 60).stdout
+    Path(script.name).unlink()
+    line = next(row for row in output.splitlines() if row.startswith("WRK "))
+    requests, connect, read, write, status, timeout, p50, p95, p99 = (float(v) for v in line.split()[1:])
+    return {
+        "requests": requests, "rps": requests / duration, "errors": connect + read + write + status + timeout,
+        "p50": p50, "p95": p95, "p99": p99,
+    }  # fmt: skip
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--incidents", type=int, default=100_000)
+    parser.add_argument("--duration", type=int, default=60)
+    parser.add_argument("--connections", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--rounds", type=int, default=200, help="Requests per endpoint in the latency phase.")
+    args = parser.parse_args(argv)
+    store = ensure_store(args.incidents)
+    engine = create_db_engine(f"sqlite:///{store}")
+    with engine.connect() as connection:
+        codes = list(connection.execute(select(Incident.code).order_by(func.random()).limit(500)).scalars())
+    engine.dispose()
+    port = free_port()
+    data_dir = Path(tempfile.mkdtemp(prefix="civharm-bench-"))
+    server = start_server(store, port, args.workers, data_dir)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        cookie = sign_in(base)
+        families = endpoints(codes)
+        print(
+            f"\nLatency, one client, {args.rounds} requests per endpoint, {args.incidents:,} incidents (ms)"
+        )
+        print(f"{'endpoint':<44}{'p50':>8}{'p95':>8}{'p99':>8}")
+        for name, paths in families.items():
+            timings = latency(base, cookie, paths, args.rounds)
+            print(
+                f"{name:<44}{statistics.median(timings):>8.1f}{percentile(timings, 95):>8.1f}{percentile(timings, 99):>8.1f}"
+            )
+        mixed = [p for paths in families.values() for p in paths]
+        print(
+            f"\nMixed reads: wrk, {args.connections} connections, {args.duration} s, {args.workers} workers"
+        )
+        result = load(base, cookie, mixed, args.connections, args.duration)
+        print(f"{'requests':<20}{result['requests']:>12,.0f}")
+        print(f"{'requests/s':<20}{result['rps']:>12,.1f}")
+        print(f"{'errors':<20}{result['errors']:>12,.0f}")
+        print(
+            f"{'latency p50/p95/p99':<20}{result['p50']:>6.1f} / {result['p95']:.1f} / {result['p99']:.1f} ms"
+        )
+        print(f"\nload average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,37 @@
+"""web: indexes for the incident list's filters at 100,000 incidents
+
+Revision ID: 0008_web
+Revises: 0001_foundation
+Create Date: 2026-11-23 11:00:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0008_web"
+down_revision: str | None = "0001_foundation"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+INDEXES = [
+    # "incidents with a report of source type X": the EXISTS probe becomes an index seek.
+    ("reports", "ix_reports_source_type_incident_id", ["source_type", "incident_id"]),
+    # an area without a country (the list's "Area" box), newest first
+    ("incidents", "ix_incidents_admin1_date_start", ["admin1", "date_start"]),
+    ("incidents", "ix_incidents_determination_date_start", ["determination", "date_start"]),
+    ("incidents", "ix_incidents_grading_date_start", ["grading", "date_start"]),
+    ("incidents", "ix_incidents_killed_max_id", ["killed_max", "id"]),
+]
+
+
+def upgrade() -> None:
+    for table, name, columns in INDEXES:
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.create_index(name, columns, unique=False)
+
+
+def downgrade() -> None:
+    for table, name, _ in reversed(INDEXES):
+        with op.batch_alter_table(table, schema=None) as batch_op:
+            batch_op.drop_index(name)
