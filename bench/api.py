@@ -178,8 +178,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(store: Path, port: int, workers: int, data_dir: Path) -> subprocess.Popen[bytes]:
-    env = {**os.environ, "CIVHARM_DATA_DIR": str(data_dir)}
+def start_server(
+    store: Path, port: int, workers: int, data_dir: Path, cache: bool
+) -> subprocess.Popen[bytes]:
+    env = {
+        **os.environ,
+        "CIVHARM_DATA_DIR": str(data_dir),
+        "CIVHARM_WEB_CACHE_ENTRIES": "2048" if cache else "0",
+    }
     command = [
         sys.executable, "-m", "civharm", "--db", f"sqlite:///{store}", "serve",
         "--host", "127.0.0.1", "--port", str(port), "--workers", str(workers),
@@ -205,7 +211,7 @@ def sign_in(base: str) -> str:
     return f"civharm_dev_session={cookie}"
 
 
-def endpoints(codes: list[str]) -> dict[str, list[str]]:
+def endpoints(codes: list[str], report_ids: list[int]) -> dict[str, list[str]]:
     """Paths per endpoint family; several variants each, so caches do not flatter the figures."""
     rng = random.Random(3)
     return {
@@ -230,7 +236,7 @@ def endpoints(codes: list[str]) -> dict[str, list[str]]:
             f"/api/v1/incidents?q={w}" for w in ("market", "Hajin", "school", "CH-2025-00001")
         ],
         "detail": [f"/api/v1/incidents/{code}" for code in rng.sample(codes, 50)],
-        "report": [f"/api/v1/reports/{rng.randint(3, 300_000)}" for _ in range(20)],
+        "report": [f"/api/v1/reports/{report_id}" for report_id in report_ids],
         "map points (1,000)": [
             "/api/v1/geo/incidents?topic=poc&limit=1000",
             "/api/v1/geo/incidents?admin1=Homs&limit=1000",
@@ -239,12 +245,14 @@ def endpoints(codes: list[str]) -> dict[str, list[str]]:
 
 
 def latency(base: str, cookie: str, paths: list[str], rounds: int) -> list[float]:
+    """Each request made unique (an ignored ``nocache`` parameter), so the answer cache never serves it."""
     timings = []
     with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=30) as client:
         for path in paths[:3]:
             client.get(path)  # warm the worker's caches and connection pool
         for i in range(rounds):
             path = paths[i % len(paths)]
+            path += ("&" if "?" in path else "?") + f"nocache={i}"
             began = time.perf_counter()
             response = client.get(path)
             timings.append((time.perf_counter() - began) * 1000)
@@ -255,7 +263,7 @@ def latency(base: str, cookie: str, paths: list[str], rounds: int) -> list[float
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(round(q / 100 * (len(ordered) - 1))))]
+    return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
 
 
 WRK_SCRIPT = """
@@ -266,8 +274,9 @@ request = function()
   return wrk.format("GET", paths[math.random(#paths)], {["Cookie"] = cookie})
 end
 done = function(summary, latency, requests)
-  io.write(string.format("WRK %%d %%d %%d %%d %%d %%d %%.1f %%.1f %%.1f\\n", summary.requests, summary.errors.connect,
-    summary.errors.read, summary.errors.write, summary.errors.status, summary.errors.timeout,
+  io.write(string.format("WRK %%d %%d %%d %%d %%d %%d %%.1f %%.1f %%.1f\\n",
+    summary.requests, summary.errors.connect, summary.errors.read, summary.errors.write,
+    summary.errors.status, summary.errors.timeout,
     latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
 """
@@ -298,28 +307,31 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--rounds", type=int, default=200, help="Requests per endpoint in the latency phase.")
+    parser.add_argument(
+        "--no-cache", action="store_true", help="Turn the answer cache off for the load phase too."
+    )
     args = parser.parse_args(argv)
     store = ensure_store(args.incidents)
     engine = create_db_engine(f"sqlite:///{store}")
     with engine.connect() as connection:
         codes = list(connection.execute(select(Incident.code).order_by(func.random()).limit(500)).scalars())
+        report_ids = list(connection.execute(select(Report.id).order_by(func.random()).limit(20)).scalars())
     engine.dispose()
     port = free_port()
     data_dir = Path(tempfile.mkdtemp(prefix="civharm-bench-"))
-    server = start_server(store, port, args.workers, data_dir)
+    server = start_server(store, port, args.workers, data_dir, cache=not args.no_cache)
     base = f"http://127.0.0.1:{port}"
     try:
         cookie = sign_in(base)
-        families = endpoints(codes)
+        families = endpoints(codes, report_ids)
         print(
             f"\nLatency, one client, {args.rounds} requests per endpoint, {args.incidents:,} incidents (ms)"
         )
         print(f"{'endpoint':<44}{'p50':>8}{'p95':>8}{'p99':>8}")
         for name, paths in families.items():
             timings = latency(base, cookie, paths, args.rounds)
-            print(
-                f"{name:<44}{statistics.median(timings):>8.1f}{percentile(timings, 95):>8.1f}{percentile(timings, 99):>8.1f}"
-            )
+            p50, p95, p99 = statistics.median(timings), percentile(timings, 95), percentile(timings, 99)
+            print(f"{name:<44}{p50:>8.1f}{p95:>8.1f}{p99:>8.1f}")
         mixed = [p for paths in families.values() for p in paths]
         print(
             f"\nMixed reads: wrk, {args.connections} connections, {args.duration} s, {args.workers} workers"
@@ -333,8 +345,11 @@ def main(argv: list[str] | None = None) -> None:
         )
         print(f"\nload average: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}")
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        os.killpg(server.pid, signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
         shutil.rmtree(data_dir, ignore_errors=True)
 
 

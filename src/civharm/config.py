@@ -38,6 +38,8 @@ class Settings(BaseSettings):
     map_tile_url: str = ""
     #: Attribution text shown with the tile layer (plain text).
     map_tile_attribution: str = ""
+    #: JSON API answers each web worker keeps until the store changes (0 turns the cache off).
+    web_cache_entries: int = Field(default=2048, ge=0)
 
     @field_validator("database_url")
     @classmethod

@@ -200,3 +200,29 @@ def test_review_queue_and_dashboard(
     assert "2026-03" in figures["months"]
     for path in ("/dashboard", "/review", "/map", "/reports/new"):
         assert analyst.get(path).status_code == 200, path
+
+
+def test_cached_answers_never_outlive_a_write(
+    app: FastAPI, sessions: sessionmaker[Session], client_as: ClientAs
+) -> None:
+    codes = _seed(sessions)
+    analyst = client_as(Role.ANALYST)
+    first = analyst.get("/api/v1/review")
+    again = analyst.get("/api/v1/review")
+    assert (first.headers["x-cache"], again.headers["x-cache"]) == ("miss", "hit")
+    assert again.json() == first.json()
+    partner = client_as(Role.PARTNER, "fpn", "Field Protection Network")
+    assert partner.get("/api/v1/review").headers["x-cache"] == "miss"  # never shared between readers
+    partner.post("/api/v1/reports", json={"source_type": "ngo", "source_name": "New source"})
+    after = analyst.get("/api/v1/review")
+    assert after.headers["x-cache"] == "miss"
+    assert after.json()["unlinked_reports"] == first.json()["unlinked_reports"] + 1
+    with sessions.begin() as session:  # a write from outside the web app (an import, the CLI) counts too
+        make_report(session, source_name="Imported row")
+    assert analyst.get("/api/v1/review").json()["unlinked_reports"] == first.json()["unlinked_reports"] + 2
+    assessor = client_as(Role.ASSESSOR, "asr")
+    for _ in range(2):
+        restricted = assessor.get(f"/api/v1/incidents/{codes['crsv']}")
+        assert (
+            restricted.headers["x-cache"] == "miss"
+        )  # every read of restricted names reaches the audit hook

@@ -49,10 +49,15 @@ def incidents_page(
 
 
 @router.get("/incidents/{code}", response_model=IncidentDossier, summary="One incident's dossier")
-def incident_dossier(code: CodePath, session: SessionDep, principal: PrincipalDep) -> IncidentDossier:
+def incident_dossier(
+    code: CodePath, session: SessionDep, principal: PrincipalDep, response: Response
+) -> IncidentDossier:
     """The incident with its reports, casualties, history, assessment, responses and possible duplicates,
     as far as the caller may see them."""
-    return build_dossier(session, code=code, principal=principal)
+    dossier = build_dossier(session, code=code, principal=principal)
+    if any(person.restricted and person.names for person in dossier.casualties or []):
+        response.headers["Cache-Control"] = "no-store"  # each read of restricted names is audited
+    return dossier
 
 
 def _geojson(payload: dict[str, Any]) -> Response:

@@ -22,6 +22,7 @@ from civharm.db.engine import create_db_engine, session_factory
 from civharm.web import api as web_api
 from civharm.web import devauth
 from civharm.web import pages as web_pages
+from civharm.web.cache import DataVersion, ResponseCache, ResponseCacheMiddleware
 from civharm.web.errors import install_error_handlers
 from civharm.web.features import Feature, discover_features
 from civharm.web.templating import build_templates
@@ -69,6 +70,11 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.features = [f.name for f in features]
     app.state.dev_login = False
     install_error_handlers(app)
+    if settings.web_cache_entries:
+        # Added before authentication, so it runs inside it and knows who is asking.
+        cache = ResponseCache(settings.web_cache_entries)
+        app.add_middleware(ResponseCacheMiddleware, cache=cache, version=DataVersion(engine))
+        app.state.response_cache = cache
     install_authentication(app, settings)
     app.include_router(web_api.router, prefix=API_PREFIX)
     app.include_router(web_pages.router)
