@@ -32,7 +32,7 @@ from sqlalchemy import func, select
 from civharm.db.base import table_of
 from civharm.db.bulk import bulk_insert
 from civharm.db.engine import create_db_engine
-from civharm.db.schema import upgrade_schema
+from civharm.db.schema import refresh_statistics, upgrade_schema
 from civharm.incidents.codes import format_code
 from civharm.incidents.models import Incident, IncidentTopic
 from civharm.reports.models import Report
@@ -150,6 +150,7 @@ def build_store(path: Path, incidents: int, seed: int = 11) -> None:
             bulk_insert(connection, table_of(Incident), rows)
             bulk_insert(connection, table_of(IncidentTopic), topic_rows)
             bulk_insert(connection, table_of(Report), report_rows)
+    refresh_statistics(engine)  # as `civharm init` does
     engine.dispose()
 
 
@@ -164,6 +165,7 @@ def ensure_store(incidents: int) -> Path:
             have = connection.execute(select(func.count()).select_from(table_of(Incident))).scalar_one()
         engine.dispose()
         if have == incidents:
+            refresh_statistics(create_db_engine(f"sqlite:///{path}"))
             return path
         path.unlink()
     began = time.perf_counter()

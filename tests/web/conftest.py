@@ -18,8 +18,7 @@ from civharm.config import Settings
 from civharm.db.engine import create_db_engine, session_factory
 from civharm.db.schema import upgrade_schema
 from civharm.demo.load import load_demo
-from civharm.security.principal import Principal, Role
-from civharm.web import devauth
+from civharm.security.principal import Role
 from civharm.web.app import create_app
 
 
@@ -99,7 +98,3 @@ def live_server(demo_store: str, tmp_path_factory: pytest.TempPathFactory) -> It
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(timeout=10)
-
-
-def dev_cookie(settings_dir: Path, principal: Principal) -> str:
-    return devauth.sign(principal, devauth._key(Settings(data_dir=settings_dir)))

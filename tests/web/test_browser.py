@@ -199,10 +199,14 @@ def test_dashboard_shows_charts_and_tables(page: Page, live_server: str) -> None
 
 def test_map_clusters_incidents_over_offline_outlines(page: Page, live_server: str) -> None:
     sign_in(page, live_server, "analyst")
+    fetched: list[str] = []
+    page.on("request", lambda request: fetched.append(request.url))
     page.goto(f"{live_server}/map")
     expect(page.locator(".map-status")).to_contain_text("shown")
     expect(page.locator(".marker-cluster").first).to_be_visible()
     page.wait_for_load_state("networkidle")
     outlines = page.locator(".leaflet-outlines-pane path")
     assert outlines.count() > 5  # country outlines, and admin-1 outlines of the countries in view
+    assert f"{live_server}/static/web/vendor/world/countries-50m.json" in fetched
+    assert f"{live_server}/static/web/vendor/admin1/SYR.json" in fetched  # governorates of the demo area
     shoot(page, "map")

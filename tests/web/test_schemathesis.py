@@ -5,6 +5,7 @@ Bounded: a fixed number of examples per operation, no example database, SQLite o
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,8 @@ from tests.factories import make_incident, make_report
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
-EXAMPLES_PER_OPERATION = 30
+#: Raise with CIVHARM_FUZZ_EXAMPLES=500 for a longer hunt; the suite keeps it short.
+EXAMPLES_PER_OPERATION = int(os.environ.get("CIVHARM_FUZZ_EXAMPLES", "30"))
 
 
 def _fuzz(strategy: st.SearchStrategy[Any]) -> Callable[[], None]:

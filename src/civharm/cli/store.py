@@ -7,7 +7,7 @@ import json
 import typer
 
 from civharm.cli.context import app_context
-from civharm.db.schema import current_revision, upgrade_schema
+from civharm.db.schema import current_revision, refresh_statistics, upgrade_schema
 from civharm.stats import store_stats
 
 
@@ -17,12 +17,14 @@ def register(app: typer.Typer) -> None:
 
 
 def init(ctx: typer.Context) -> None:
-    """Create the schema, or upgrade it to this version of civharm. Safe to run again.
+    """Create the schema, or upgrade it to this version of civharm, and refresh the query
+    planner's statistics (worth re-running after large imports). Safe to run again.
 
     Example: civharm --db sqlite:///harm.sqlite3 init
     """
     context = app_context(ctx)
     upgrade_schema(context.engine)
+    refresh_statistics(context.engine)
     typer.echo(f"schema at {current_revision(context.engine)} in {context.engine.url.render_as_string()}")
 
 

@@ -43,7 +43,7 @@ class Incident(Base):
         # 0008_web: the web list's filters and sorts at 100,000 incidents
         Index("ix_incidents_admin1_date_start", "admin1", "date_start"),
         Index("ix_incidents_determination_date_start", "determination", "date_start"),
-        Index("ix_incidents_grading_date_start", "grading", "date_start"),
+        Index("ix_incidents_grading_determination_date", "grading", "determination", "date_start"),
         Index("ix_incidents_killed_max_id", "killed_max", "id"),
     )
 

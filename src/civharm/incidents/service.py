@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from civharm.db.base import utcnow
+from civharm.db.text import ci_like
 from civharm.errors import ConflictError, NotFoundError, ValidationError
 from civharm.incidents.codes import allocate_codes
 from civharm.incidents.models import Incident, IncidentTopic
@@ -128,11 +129,11 @@ def filtered(query: Any, f: IncidentFilter) -> Any:
         like = f"%{f.text.strip()}%"
         query = query.where(
             or_(
-                Incident.title.ilike(like),
-                Incident.description.ilike(like),
-                Incident.place_name.ilike(like),
-                Incident.code.ilike(like),
-                cast(Incident.place_names, String).ilike(like),
+                ci_like(Incident.title, like),
+                ci_like(Incident.description, like),
+                ci_like(Incident.place_name, like),
+                ci_like(Incident.code, like),
+                ci_like(cast(Incident.place_names, String), like),
             )
         )
     return query

@@ -57,6 +57,14 @@ class ReportDraft(BaseModel):
         return self.latitude is not None and self.longitude is not None
 
 
+def _shift(day: date, days: int) -> date:
+    """``day`` moved by ``days``, stopping at the calendar's ends instead of overflowing."""
+    try:
+        return day + timedelta(days=days)
+    except OverflowError:
+        return date.max if days > 0 else date.min
+
+
 def _window(draft: ReportDraft) -> tuple[date, date, int] | None:
     if draft.date_start is None and draft.date_end is None:
         return None
@@ -87,9 +95,7 @@ def _candidates_query(draft: ReportDraft, scope: ColumnElement[bool]) -> Select[
     if window:
         start, end, days = window
         # Incidents last at most a month in practice; the exact overlap is checked in Python.
-        query = query.where(
-            Incident.date_start.between(start - timedelta(days=days + 31), end + timedelta(days=days))
-        )
+        query = query.where(Incident.date_start.between(_shift(start, -(days + 31)), _shift(end, days)))
     if draft.located:
         assert draft.latitude is not None and draft.longitude is not None
         km = min(location_uncertainty_km(draft.location_precision) + EXTRA_KM + 25.0, MAX_SEARCH_KM)

@@ -20,7 +20,8 @@ INDEXES = [
     # an area without a country (the list's "Area" box), newest first
     ("incidents", "ix_incidents_admin1_date_start", ["admin1", "date_start"]),
     ("incidents", "ix_incidents_determination_date_start", ["determination", "date_start"]),
-    ("incidents", "ix_incidents_grading_date_start", ["grading", "date_start"]),
+    # grading with or without a determination: counted from the index alone
+    ("incidents", "ix_incidents_grading_determination_date", ["grading", "determination", "date_start"]),
     ("incidents", "ix_incidents_killed_max_id", ["killed_max", "id"]),
 ]
 
