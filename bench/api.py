@@ -263,6 +263,14 @@ def latency(base: str, cookie: str, paths: list[str], rounds: int) -> list[float
     return timings
 
 
+def warm(base: str, cookie: str, paths: list[str], rounds: int) -> None:
+    """Ask for every path of the mix a few times, so each worker has answered it once (steady state)."""
+    with httpx.Client(base_url=base, headers={"Cookie": cookie}, timeout=60) as client:
+        for _ in range(rounds):
+            for path in paths:
+                client.get(path)
+
+
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q / 100 * (len(ordered) - 1)))]
@@ -335,6 +343,8 @@ def main(argv: list[str] | None = None) -> None:
             p50, p95, p99 = statistics.median(timings), percentile(timings, 95), percentile(timings, 99)
             print(f"{name:<44}{p50:>8.1f}{p95:>8.1f}{p99:>8.1f}")
         mixed = [p for paths in families.values() for p in paths]
+        if not args.no_cache:
+            warm(base, cookie, mixed, rounds=2 * args.workers)
         print(
             f"\nMixed reads: wrk, {args.connections} connections, {args.duration} s, {args.workers} workers"
         )
