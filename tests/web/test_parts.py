@@ -10,6 +10,7 @@ from civharm.web import devauth
 from civharm.web.charts import Series, horizontal_bars, nice_ceiling, stacked_bars
 from civharm.web.dashboard import month_keys
 from civharm.web.features import discover_features
+from civharm.web.filters import IncidentQuery
 from civharm.web.geometry import bbox_of, haversine_km, simplify_ring
 from civharm.web.templating import count_range, label, query_string
 from civharm.web.vendor import split_admin1
@@ -89,3 +90,9 @@ def test_feature_routers_are_found_by_convention() -> None:
     assert features["incidents"].api is not None and features["incidents"].pages is not None
     assert features["reports"].templates is not None
     assert "web" not in features and "cli" not in features
+
+
+def test_filtered_lists_stop_counting_at_a_thousand() -> None:
+    assert IncidentQuery().shown_total(100_000) == (100_000, True)
+    assert IncidentQuery(topic=["poc"]).shown_total(1_001) == (1_000, False)
+    assert IncidentQuery(topic=["poc"]).shown_total(999) == (999, True)

@@ -14,7 +14,7 @@ from civharm.reports.models import Report
 from civharm.web import visibility
 from civharm.web.deps import PrincipalDep, SessionDep
 from civharm.web.dossier import build_dossier, visible_incident
-from civharm.web.filters import COUNT_LIMIT, IncidentQuery
+from civharm.web.filters import IncidentQuery
 from civharm.web.schemas import IncidentDossier, IncidentPage
 
 router = APIRouter(tags=["incidents"])
@@ -36,13 +36,14 @@ def incidents_page(
         limit=query.per_page,
         offset=query.offset,
         scope=visibility.incident_scope(principal),
-        count_limit=COUNT_LIMIT,
+        count_limit=query.count_limit,
     )
     items = [visibility.project_incident_summary(principal, row) for row in rows]
+    shown, exact = query.shown_total(total)
     return IncidentPage(
         items=items,
-        total=min(total, COUNT_LIMIT),
-        total_is_exact=total <= COUNT_LIMIT,
+        total=shown,
+        total_is_exact=exact,
         page=query.page,
         per_page=query.per_page,
     )

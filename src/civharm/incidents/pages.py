@@ -13,7 +13,7 @@ from civharm.vocabulary import Determination, Grading, IncidentStatus, SourceTyp
 from civharm.web import visibility
 from civharm.web.deps import PrincipalDep, SessionDep
 from civharm.web.dossier import build_dossier
-from civharm.web.filters import COUNT_LIMIT, IncidentQuery
+from civharm.web.filters import IncidentQuery
 from civharm.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -52,11 +52,10 @@ def incident_list(request: Request, session: SessionDep, principal: PrincipalDep
         limit=query.per_page,
         offset=query.offset,
         scope=visibility.incident_scope(principal),
-        count_limit=COUNT_LIMIT,
+        count_limit=query.count_limit,
     )
     items = [visibility.project_incident_summary(principal, row) for row in rows]
-    exact = total <= COUNT_LIMIT
-    total = min(total, COUNT_LIMIT)
+    total, exact = query.shown_total(total)
     pages = max(1, -(-total // query.per_page))
     context = {
         "items": items,

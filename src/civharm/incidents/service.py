@@ -107,9 +107,9 @@ def filtered(query: Any, f: IncidentFilter) -> Any:
     if f.determinations:
         query = query.where(Incident.determination.in_(f.determinations))
     if f.source_types:
-        # A set of ids from the (source_type, incident_id) index, not a probe per incident.
-        with_source = select(Report.incident_id).where(Report.source_type.in_(f.source_types))
-        query = query.where(Incident.id.in_(with_source))
+        query = query.where(
+            exists().where(Report.incident_id == Incident.id, Report.source_type.in_(f.source_types))
+        )
     if f.date_from:
         query = query.where(or_(Incident.date_end >= f.date_from, Incident.date_start >= f.date_from))
     if f.date_to:

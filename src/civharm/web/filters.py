@@ -19,8 +19,9 @@ from civharm.vocabulary import Determination, Grading, IncidentStatus, SourceTyp
 SortKey = Literal[
     "date", "-date", "code", "-code", "killed", "-killed", "updated", "-updated", "status", "-status"
 ]
-#: Counting matches stops here; pages say "10,000+" beyond it (a reader never pages that far).
-COUNT_LIMIT = 10_000
+#: Counting the matches of a *filtered* list stops here and pages say "1,000+" (nobody pages
+#: through more; the dashboard gives exact totals). An unfiltered list is always counted exactly.
+COUNT_LIMIT = 1_000
 LIST_FIELDS = ("topic", "status", "grading", "determination", "source_type")
 
 
@@ -96,6 +97,17 @@ class IncidentQuery(BaseModel):
             text=self.q,
             bbox=box,  # type: ignore[arg-type]
         )
+
+    @property
+    def count_limit(self) -> int | None:
+        return COUNT_LIMIT if self.is_filtered() else None
+
+    def shown_total(self, counted: int) -> tuple[int, bool]:
+        """What to tell the reader: ``(total, exact)``; ``(1000, False)`` means "1,000+"."""
+        limit = self.count_limit
+        if limit is not None and counted > limit:
+            return limit, False
+        return counted, True
 
     @property
     def offset(self) -> int:

@@ -18,7 +18,8 @@ class IncidentPage(BaseModel):
     items: list[IncidentSummary]
     total: int = Field(description="How many incidents match the filters (visible to the caller).")
     total_is_exact: bool = Field(
-        default=True, description="False when more than `total` match: counting stops at COUNT_LIMIT."
+        default=True,
+        description="False when more than `total` match: a filtered list's count stops at 1,000.",
     )
     page: int
     per_page: int
