@@ -26,7 +26,7 @@ schemathesis = pytest.importorskip("schemathesis")
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
 #: Raise with CIVHARM_FUZZ_EXAMPLES=500 for a longer hunt; the suite keeps it short.
-EXAMPLES_PER_OPERATION = int(os.environ.get("CIVHARM_FUZZ_EXAMPLES", "30"))
+EXAMPLES_PER_OPERATION = int(os.environ.get("CIVHARM_FUZZ_EXAMPLES", "25"))
 
 
 def _fuzz(strategy: st.SearchStrategy[Any]) -> Callable[[], None]:
