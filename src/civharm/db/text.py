@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Boolean
+from sqlalchemy import Boolean, Connection
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.elements import ColumnElement, literal
 from sqlalchemy.sql.expression import FunctionElement
@@ -39,3 +39,76 @@ def _sqlite(element: contains_ci, compiler: Any, **kw: Any) -> str:
 def ci_like(column: ColumnElement[Any] | Any, pattern: str) -> ColumnElement[bool]:
     """Rows where ``column`` matches the LIKE ``pattern``, ignoring case."""
     return contains_ci(column, literal(pattern))
+
+
+class by_dialect(ColumnElement[bool]):  # noqa: N801 - reads as an SQL construct
+    """One condition written two ways: ``per_dialect[name]`` where given, else ``default``."""
+
+    type = Boolean()
+    inherit_cache = False  # the two branches are chosen at compile time; nothing to cache by
+
+    def __init__(self, default: ColumnElement[bool], **per_dialect: ColumnElement[bool]) -> None:
+        self.default = default
+        self.per_dialect = per_dialect
+
+
+@compiles(by_dialect)
+def _by_dialect(element: by_dialect, compiler: Any, **kw: Any) -> str:
+    chosen = element.per_dialect.get(compiler.dialect.name, element.default)
+    return str(compiler.process(chosen, **kw))
+
+
+# --- full-text search over incidents (SQLite) ------------------------------------------------
+
+#: The incident columns the list's text search looks in.
+INCIDENT_SEARCH_COLUMNS = ("title", "description", "place_name", "code", "place_names")
+#: The trigram index answers substrings of three characters or more.
+TRIGRAM_MIN = 3
+
+_FTS_TABLE = f"""
+CREATE VIRTUAL TABLE IF NOT EXISTS incidents_fts USING fts5(
+    {", ".join(INCIDENT_SEARCH_COLUMNS)}, content='incidents', content_rowid='id', tokenize='trigram'
+)"""
+_COLUMNS = ", ".join(INCIDENT_SEARCH_COLUMNS)
+_NEW = ", ".join(f"new.{c}" for c in INCIDENT_SEARCH_COLUMNS)
+_OLD = ", ".join(f"old.{c}" for c in INCIDENT_SEARCH_COLUMNS)
+_TRIGGERS = {
+    "incidents_fts_insert": f"""CREATE TRIGGER incidents_fts_insert AFTER INSERT ON incidents BEGIN
+        INSERT INTO incidents_fts(rowid, {_COLUMNS}) VALUES (new.id, {_NEW}); END""",
+    "incidents_fts_delete": f"""CREATE TRIGGER incidents_fts_delete AFTER DELETE ON incidents BEGIN
+        INSERT INTO incidents_fts(incidents_fts, rowid, {_COLUMNS}) VALUES ('delete', old.id, {_OLD}); END""",
+    "incidents_fts_update": f"""CREATE TRIGGER incidents_fts_update AFTER UPDATE ON incidents BEGIN
+        INSERT INTO incidents_fts(incidents_fts, rowid, {_COLUMNS}) VALUES ('delete', old.id, {_OLD});
+        INSERT INTO incidents_fts(rowid, {_COLUMNS}) VALUES (new.id, {_NEW}); END""",
+}
+
+
+def ensure_incident_search(connection: Connection) -> bool:
+    """Create the SQLite trigram index of incident text and its triggers if any is missing.
+
+    Returns whether anything was (re)built. Safe to call repeatedly; does nothing on
+    PostgreSQL. Called by the ``0008_web`` migration and by ``civharm init``, so a later
+    migration that rebuilds the incidents table (and with it drops the triggers) is repaired.
+    """
+    if connection.dialect.name != "sqlite":
+        return False
+    present = {
+        name
+        for (name,) in connection.exec_driver_sql(
+            "SELECT name FROM sqlite_master WHERE name LIKE 'incidents_fts%'"
+        )
+    }
+    missing = [name for name in ("incidents_fts", *_TRIGGERS) if name not in present]
+    if not missing:
+        return False
+    connection.exec_driver_sql(_FTS_TABLE)
+    for name, statement in _TRIGGERS.items():
+        if name not in present:
+            connection.exec_driver_sql(statement)
+    connection.exec_driver_sql("INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild')")
+    return True
+
+
+def fts_phrase(text: str) -> str:
+    """``text`` as one FTS5 phrase: with the trigram tokenizer, a case-insensitive substring."""
+    return '"' + text.replace('"', '""') + '"'

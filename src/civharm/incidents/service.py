@@ -6,12 +6,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, String, cast, exists, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from civharm.db.base import utcnow
-from civharm.db.text import ci_like
+from civharm.db.text import TRIGRAM_MIN, by_dialect, ci_like, fts_phrase
 from civharm.errors import ConflictError, NotFoundError, ValidationError
 from civharm.incidents.codes import allocate_codes
 from civharm.incidents.models import Incident, IncidentTopic
@@ -125,18 +126,33 @@ def filtered(query: Any, f: IncidentFilter) -> Any:
             query = query.where(Incident.longitude.between(min_lon, max_lon))
         else:  # the box crosses the antimeridian
             query = query.where(or_(Incident.longitude >= min_lon, Incident.longitude <= max_lon))
-    if f.text:
-        like = f"%{f.text.strip()}%"
-        query = query.where(
-            or_(
-                ci_like(Incident.title, like),
-                ci_like(Incident.description, like),
-                ci_like(Incident.place_name, like),
-                ci_like(Incident.code, like),
-                ci_like(cast(Incident.place_names, String), like),
-            )
-        )
+    if f.text and f.text.strip():
+        query = query.where(_text_condition(f.text.strip()))
     return query
+
+
+def _text_condition(text: str) -> ColumnElement[bool]:
+    """Incidents whose title, description, place, code or place names contain ``text`` (any case).
+
+    On SQLite a trigram full-text index answers (``civharm.db.text``), so a rare word does not
+    mean reading every incident; PostgreSQL, and texts shorter than three characters, use LIKE.
+    """
+    like = f"%{text}%"
+    scan = or_(
+        ci_like(Incident.title, like),
+        ci_like(Incident.description, like),
+        ci_like(Incident.place_name, like),
+        ci_like(Incident.code, like),
+        ci_like(cast(Incident.place_names, String), like),
+    )
+    if len(text) < TRIGRAM_MIN:
+        return scan
+    indexed = Incident.id.in_(
+        sql_text("SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH :phrase")
+        .bindparams(phrase=fts_phrase(text))
+        .columns(rowid=Integer)
+    )
+    return by_dialect(scan, sqlite=indexed)
 
 
 def list_incidents(

@@ -9,6 +9,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
+from civharm.db.text import ensure_incident_search
+
 revision: str = "0008_web"
 down_revision: str | None = "0001_foundation"
 branch_labels: str | Sequence[str] | None = None
@@ -30,9 +32,15 @@ def upgrade() -> None:
     for table, name, columns in INDEXES:
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.create_index(name, columns, unique=False)
+    # SQLite: a trigram full-text index of incident text, kept by triggers (see civharm.db.text).
+    ensure_incident_search(op.get_bind())
 
 
 def downgrade() -> None:
+    if op.get_bind().dialect.name == "sqlite":
+        for trigger in ("incidents_fts_insert", "incidents_fts_delete", "incidents_fts_update"):
+            op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+        op.execute("DROP TABLE IF EXISTS incidents_fts")
     for table, name, _ in reversed(INDEXES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(name)
