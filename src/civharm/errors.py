@@ -25,6 +25,22 @@ class ValidationError(CivharmError):
     """A value breaks a domain rule."""
 
 
+class AuthenticationError(CivharmError):
+    """Credentials were wrong, expired or revoked (deliberately vague about which)."""
+
+
+class TooManyAttemptsError(AuthenticationError):
+    """Logins for this user or address are locked for a while after repeated failures."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class PermissionDeniedError(CivharmError):
+    """The acting user's role does not allow this action."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One problem in one row of an input file."""
@@ -50,3 +66,7 @@ class InputFileError(CivharmError):
         more = f" (and {truncated} more)" if truncated else ""
         lines = "\n".join(f"  {e}" for e in errors)
         super().__init__(f"{file}: {len(errors) + truncated} problem(s){more}; nothing was imported\n{lines}")
+
+    def __reduce__(self) -> tuple[type[InputFileError], tuple[str, list[RowError], int]]:
+        # Imports parse files in a worker process; the error must cross back whole.
+        return (InputFileError, (self.file, self.errors, self.truncated))

@@ -58,8 +58,8 @@ def test_a_lost_index_is_rebuilt_by_init(engine: Engine, session: Session) -> No
     session.commit()
     if engine.dialect.name == "sqlite":
         with engine.begin() as connection:  # what rebuilding the table in a later migration would do
-            connection.exec_driver_sql("DROP TRIGGER incidents_fts_insert")
-            connection.exec_driver_sql("DROP TABLE incidents_fts")
+            connection.exec_driver_sql("DROP TRIGGER fts_incidents_insert")
+            connection.exec_driver_sql("DROP TABLE fts_incidents")
     refresh_statistics(engine)  # `civharm init`
     make_incident(session, title="Water tower damaged")
     session.commit()

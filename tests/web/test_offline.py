@@ -14,12 +14,10 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from civharm.config import Settings
 from civharm.db.engine import create_db_engine, session_factory
 from civharm.incidents.models import Incident
-from civharm.security.principal import Role
 from civharm.web.app import create_app
-from tests.web.conftest import sign_in
+from tests.web.conftest import DEMO_PASSWORD, sign_in, web_settings
 
 URL = re.compile(r"https?://[^\s\"'<>)]+")
 REFERENCE = re.compile(r"""(?:src|href)=["']([^"'#]+)["']|url\(["']?([^"')]+)["']?\)""")
@@ -63,9 +61,9 @@ def _external(body: str) -> set[str]:
 def test_no_page_or_asset_refers_to_another_host(demo_store: str, tmp_path: Path) -> None:
     if not (VENDOR / "leaflet" / "leaflet.js").is_file():
         pytest.fail("front-end libraries are missing from static/vendor; run scripts/setup")
-    app = create_app(Settings(data_dir=tmp_path, database_url=demo_store))
+    app = create_app(web_settings(tmp_path, demo_store))
     with TestClient(app) as client:
-        sign_in(client, Role.ADMIN)
+        sign_in(client, "demo-admin", DEMO_PASSWORD)
         queue = _pages(client)
         queue += ["/static/web/vendor/admin1/index.json", "/static/web/vendor/admin1/SYR.json"]
         seen: set[str] = set()
@@ -95,13 +93,13 @@ def test_no_page_or_asset_refers_to_another_host(demo_store: str, tmp_path: Path
 
 
 def test_a_configured_tile_layer_is_the_only_way_out(demo_store: str, tmp_path: Path) -> None:
-    settings = Settings(
-        data_dir=tmp_path, database_url=demo_store, map_tile_url="https://tiles.example.org/{z}/{x}/{y}.png"
+    settings = web_settings(tmp_path, demo_store).model_copy(
+        update={"map_tile_url": "https://tiles.example.org/{z}/{x}/{y}.png"}
     )
     engine = create_db_engine(demo_store)
     with session_factory(engine)() as session:
         assert session.query(Incident).count() > 0
     with TestClient(create_app(settings, engine=engine)) as client:
-        sign_in(client, Role.ANALYST)
+        sign_in(client, "demo-analyst", DEMO_PASSWORD)
         assert _external(client.get("/map").text) == {"https://tiles.example.org/{z}/{x}/{y}.png"}
     engine.dispose()

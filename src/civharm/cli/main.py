@@ -7,10 +7,27 @@ import sys
 import typer
 
 from civharm import __version__
-from civharm.cli import demo, imports, incidents, serve, store
+from civharm.cli import (
+    areas,
+    assessments,
+    demo,
+    imports,
+    incidents,
+    lessons,
+    lifecycle,
+    qual,
+    report,
+    responses,
+    security,
+    serve,
+    sites,
+    store,
+    survivors,
+)
 from civharm.cli.context import AppContext
 from civharm.config import load_settings
 from civharm.errors import CivharmError, InputFileError
+from civharm.security.audit import current_actor
 
 app = typer.Typer(
     name="civharm",
@@ -21,9 +38,19 @@ app = typer.Typer(
 )
 app.add_typer(imports.app, name="import")
 app.add_typer(incidents.app, name="incidents")
+app.add_typer(lifecycle.app, name="incident")
+assessments.register(lifecycle.app)
+responses.register(lifecycle.app)
+app.add_typer(survivors.app, name="survivor")
+app.add_typer(report.app, name="report")
+app.add_typer(areas.app, name="areas")
+app.add_typer(qual.app, name="qual")
+app.add_typer(lessons.app, name="lessons")
 store.register(app)
 demo.register(app)
 serve.register(app)
+sites.register(app)
+security.register(app)
 
 
 def _version(value: bool) -> None:
@@ -49,6 +76,7 @@ def root(
     Example: civharm --db sqlite:///harm.sqlite3 init
     """
     ctx.obj = AppContext(settings=load_settings(database_url=db))
+    current_actor.set(security.cli_actor())  # names the actor of every write in the audit chain
 
 
 def main() -> None:

@@ -66,20 +66,20 @@ INCIDENT_SEARCH_COLUMNS = ("title", "description", "place_name", "code", "place_
 TRIGRAM_MIN = 3
 
 _FTS_TABLE = f"""
-CREATE VIRTUAL TABLE IF NOT EXISTS incidents_fts USING fts5(
+CREATE VIRTUAL TABLE IF NOT EXISTS fts_incidents USING fts5(
     {", ".join(INCIDENT_SEARCH_COLUMNS)}, content='incidents', content_rowid='id', tokenize='trigram'
 )"""
 _COLUMNS = ", ".join(INCIDENT_SEARCH_COLUMNS)
 _NEW = ", ".join(f"new.{c}" for c in INCIDENT_SEARCH_COLUMNS)
 _OLD = ", ".join(f"old.{c}" for c in INCIDENT_SEARCH_COLUMNS)
 _TRIGGERS = {
-    "incidents_fts_insert": f"""CREATE TRIGGER incidents_fts_insert AFTER INSERT ON incidents BEGIN
-        INSERT INTO incidents_fts(rowid, {_COLUMNS}) VALUES (new.id, {_NEW}); END""",
-    "incidents_fts_delete": f"""CREATE TRIGGER incidents_fts_delete AFTER DELETE ON incidents BEGIN
-        INSERT INTO incidents_fts(incidents_fts, rowid, {_COLUMNS}) VALUES ('delete', old.id, {_OLD}); END""",
-    "incidents_fts_update": f"""CREATE TRIGGER incidents_fts_update AFTER UPDATE ON incidents BEGIN
-        INSERT INTO incidents_fts(incidents_fts, rowid, {_COLUMNS}) VALUES ('delete', old.id, {_OLD});
-        INSERT INTO incidents_fts(rowid, {_COLUMNS}) VALUES (new.id, {_NEW}); END""",
+    "fts_incidents_insert": f"""CREATE TRIGGER fts_incidents_insert AFTER INSERT ON incidents BEGIN
+        INSERT INTO fts_incidents(rowid, {_COLUMNS}) VALUES (new.id, {_NEW}); END""",
+    "fts_incidents_delete": f"""CREATE TRIGGER fts_incidents_delete AFTER DELETE ON incidents BEGIN
+        INSERT INTO fts_incidents(fts_incidents, rowid, {_COLUMNS}) VALUES ('delete', old.id, {_OLD}); END""",
+    "fts_incidents_update": f"""CREATE TRIGGER fts_incidents_update AFTER UPDATE ON incidents BEGIN
+        INSERT INTO fts_incidents(fts_incidents, rowid, {_COLUMNS}) VALUES ('delete', old.id, {_OLD});
+        INSERT INTO fts_incidents(rowid, {_COLUMNS}) VALUES (new.id, {_NEW}); END""",
 }
 
 
@@ -95,17 +95,17 @@ def ensure_incident_search(connection: Connection) -> bool:
     present = {
         name
         for (name,) in connection.exec_driver_sql(
-            "SELECT name FROM sqlite_master WHERE name LIKE 'incidents_fts%'"
+            "SELECT name FROM sqlite_master WHERE name LIKE 'fts_incidents%'"
         )
     }
-    missing = [name for name in ("incidents_fts", *_TRIGGERS) if name not in present]
+    missing = [name for name in ("fts_incidents", *_TRIGGERS) if name not in present]
     if not missing:
         return False
     connection.exec_driver_sql(_FTS_TABLE)
     for name, statement in _TRIGGERS.items():
         if name not in present:
             connection.exec_driver_sql(statement)
-    connection.exec_driver_sql("INSERT INTO incidents_fts(incidents_fts) VALUES ('rebuild')")
+    connection.exec_driver_sql("INSERT INTO fts_incidents(fts_incidents) VALUES ('rebuild')")
     return True
 
 

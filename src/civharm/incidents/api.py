@@ -10,10 +10,16 @@ from sqlalchemy import select
 
 from civharm.incidents.models import Incident
 from civharm.incidents.service import filtered, list_incidents
-from civharm.reports.models import Report
-from civharm.web import visibility
+from civharm.reports.service import reports_of_incident
+from civharm.security.policy import (
+    exact_location_visible,
+    show_incident,
+    show_incidents,
+    show_reports,
+    visible_incident,
+)
 from civharm.web.deps import PrincipalDep, SessionDep
-from civharm.web.dossier import build_dossier, visible_incident
+from civharm.web.dossier import build_dossier
 from civharm.web.filters import IncidentQuery
 from civharm.web.schemas import IncidentDossier, IncidentPage
 
@@ -31,14 +37,14 @@ def incidents_page(
     """Incidents the caller may see, filtered, sorted and paginated (newest first by default)."""
     rows, total = list_incidents(
         session,
+        principal=principal,
         filters=query.to_filter(),
         sort=query.sort,
         limit=query.per_page,
         offset=query.offset,
-        scope=visibility.incident_scope(principal),
         count_limit=query.count_limit,
     )
-    items = [visibility.project_incident_summary(principal, row) for row in rows]
+    items = show_incidents(session, principal, rows)
     shown, exact = query.shown_total(total)
     return IncidentPage(
         items=items,
@@ -56,7 +62,7 @@ def incident_dossier(
     """The incident with its reports, casualties, history, assessment, responses and possible duplicates,
     as far as the caller may see them."""
     dossier = build_dossier(session, code=code, principal=principal)
-    if any(person.restricted and person.names for person in dossier.casualties or []):
+    if any(person.get("restricted") and person.get("names") for person in dossier.casualties or []):
         response.headers["Cache-Control"] = "no-store"  # each read of restricted names is audited
     return dossier
 
@@ -91,8 +97,9 @@ def incident_points(
         Incident.killed_max,
         Incident.status,
     )
-    base = filtered(select(*columns), query.to_filter()).where(
-        visibility.incident_scope(principal), Incident.latitude.is_not(None), Incident.longitude.is_not(None)
+    # Incidents whose coordinates the policy withholds from this caller are not placed at all.
+    base = filtered(select(*columns), query.to_filter(), principal).where(
+        exact_location_visible(principal), Incident.latitude.is_not(None), Incident.longitude.is_not(None)
     )
     rows = session.execute(
         base.order_by(Incident.date_start.desc(), Incident.id.desc()).limit(limit + 1)
@@ -124,31 +131,22 @@ def incident_points(
 )
 def incident_geometry(code: CodePath, session: SessionDep, principal: PrincipalDep) -> Response:
     """The incident's point and the points its visible reports give, each with its stated precision."""
-    incident = visible_incident(session, code=code, principal=principal)
+    incident = visible_incident(session, principal, code)
+    shown = show_incident(session, principal, incident)
     features = []
-    if incident.latitude is not None and incident.longitude is not None:
+    # Coordinates come from the policy's projections: withheld ones are simply absent.
+    if shown.get("latitude") is not None and shown.get("longitude") is not None:
         features.append(
             _point(
-                incident.longitude,
-                incident.latitude,
-                incident.code,
-                "incident",
-                str(incident.location_precision),
+                shown["longitude"], shown["latitude"], incident.code, "incident", shown["location_precision"]
             )
         )
-    reports = session.scalars(
-        select(Report).where(Report.incident_id == incident.id, visibility.report_scope(principal))
-    )
-    for report in reports:
-        if report.latitude is not None and report.longitude is not None:
+    reports = reports_of_incident(session, incident_id=incident.id, principal=principal)
+    for report in show_reports(session, principal, reports):
+        if report.get("latitude") is not None and report.get("longitude") is not None:
+            title = report.get("source_name") or f"report {report['id']}"
             features.append(
-                _point(
-                    report.longitude,
-                    report.latitude,
-                    report.source_name,
-                    "report",
-                    str(report.location_precision),
-                )
+                _point(report["longitude"], report["latitude"], title, "report", report["location_precision"])
             )
     return _geojson({"type": "FeatureCollection", "features": features})
 

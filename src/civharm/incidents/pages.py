@@ -9,8 +9,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from civharm.incidents.service import list_incidents
+from civharm.security.policy import show_incidents
 from civharm.vocabulary import Determination, Grading, IncidentStatus, SourceType, Topic
-from civharm.web import visibility
 from civharm.web.deps import PrincipalDep, SessionDep
 from civharm.web.dossier import build_dossier
 from civharm.web.filters import IncidentQuery
@@ -47,14 +47,14 @@ def incident_list(request: Request, session: SessionDep, principal: PrincipalDep
     query, error = _query(request)
     rows, total = list_incidents(
         session,
+        principal=principal,
         filters=query.to_filter(),
         sort=query.sort,
         limit=query.per_page,
         offset=query.offset,
-        scope=visibility.incident_scope(principal),
         count_limit=query.count_limit,
     )
-    items = [visibility.project_incident_summary(principal, row) for row in rows]
+    items = show_incidents(session, principal, rows)
     total, exact = query.shown_total(total)
     pages = max(1, -(-total // query.per_page))
     context = {

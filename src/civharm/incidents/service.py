@@ -6,18 +6,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Integer, String, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, String, and_, bindparam, cast, exists, func, or_, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from civharm.db.base import utcnow
-from civharm.db.text import TRIGRAM_MIN, by_dialect, ci_like, fts_phrase
+from civharm.db.text import TRIGRAM_MIN, by_dialect, fts_phrase
 from civharm.errors import ConflictError, NotFoundError, ValidationError
 from civharm.incidents.codes import allocate_codes
 from civharm.incidents.models import Incident, IncidentTopic
 from civharm.incidents.schemas import IncidentCreate
 from civharm.reports.models import Report
+from civharm.security.policy import (
+    Who,
+    exact_location_visible,
+    incident_scope,
+    incident_text_match,
+    report_scope,
+    restricted_visible,
+)
+from civharm.security.principal import Principal
 from civharm.vocabulary import Determination, Grading, IncidentStatus, SourceType, Topic
 
 SORTABLE = {
@@ -95,8 +104,13 @@ def get_incident(session: Session, *, code: str) -> Incident:
     return incident
 
 
-def filtered(query: Any, f: IncidentFilter) -> Any:
-    """``query`` narrowed by ``f`` (any select over incidents: rows, counts or aggregates)."""
+def filtered(query: Any, f: IncidentFilter, who: Who) -> Any:
+    """``query`` narrowed to the incidents ``who`` may see and by ``f``.
+
+    Any select over incidents works: rows, counts or aggregates. The visibility policy comes
+    first, so totals, pages, search hits and map boxes never count hidden incidents.
+    """
+    query = query.where(incident_scope(who))
     if f.topics:
         query = query.where(
             exists().where(IncidentTopic.incident_id == Incident.id, IncidentTopic.topic.in_(f.topics))
@@ -121,56 +135,62 @@ def filtered(query: Any, f: IncidentFilter) -> Any:
         query = query.where(Incident.admin1 == f.admin1)
     if f.bbox:
         min_lon, min_lat, max_lon, max_lat = f.bbox
-        query = query.where(Incident.latitude.between(min_lat, max_lat))
+        # Withheld coordinates (restricted incidents, for those not cleared) must not be probed.
+        query = query.where(exact_location_visible(who), Incident.latitude.between(min_lat, max_lat))
         if min_lon <= max_lon:
             query = query.where(Incident.longitude.between(min_lon, max_lon))
         else:  # the box crosses the antimeridian
             query = query.where(or_(Incident.longitude >= min_lon, Incident.longitude <= max_lon))
     if f.text and f.text.strip():
-        query = query.where(_text_condition(f.text.strip()))
+        query = query.where(_text_condition(f.text.strip(), who))
     return query
 
 
-def _text_condition(text: str) -> ColumnElement[bool]:
-    """Incidents whose title, description, place, code or place names contain ``text`` (any case).
+def _text_condition(text: str, who: Who) -> ColumnElement[bool]:
+    """Incidents whose title, place, code, place names or (where ``who`` may read it) description
+    contain ``text``, in any case.
 
-    On SQLite a trigram full-text index answers (``civharm.db.text``), so a rare word does not
-    mean reading every incident; PostgreSQL, and texts shorter than three characters, use LIKE.
+    The policy's :func:`incident_text_match` says which fields may be searched; on SQLite a
+    trigram full-text index answers the same question (``civharm.db.text``), so a rare word
+    does not mean reading every incident. PostgreSQL, and texts shorter than three
+    characters, use the policy's LIKE directly.
     """
-    like = f"%{text}%"
-    scan = or_(
-        ci_like(Incident.title, like),
-        ci_like(Incident.description, like),
-        ci_like(Incident.place_name, like),
-        ci_like(Incident.code, like),
-        ci_like(cast(Incident.place_names, String), like),
-    )
+    scan = incident_text_match(who, f"%{text}%")
     if len(text) < TRIGRAM_MIN:
         return scan
-    indexed = Incident.id.in_(
-        sql_text("SELECT rowid FROM incidents_fts WHERE incidents_fts MATCH :phrase")
-        .bindparams(phrase=fts_phrase(text))
-        .columns(rowid=Integer)
+    phrase = fts_phrase(text)
+    # A restricted incident's description is searched only for those cleared to read it.
+    indexed = or_(
+        _fts_ids(f"{{title place_name code place_names}} : {phrase}"),
+        and_(_fts_ids(f"description : {phrase}"), restricted_visible(who)),
     )
     return by_dialect(scan, sqlite=indexed)
+
+
+def _fts_ids(query: str) -> ColumnElement[bool]:
+    return Incident.id.in_(
+        sql_text("SELECT rowid FROM fts_incidents WHERE fts_incidents MATCH :query")
+        .bindparams(bindparam("query", query, unique=True))  # two searches may share a statement
+        .columns(rowid=Integer)
+    )
 
 
 def list_incidents(
     session: Session,
     *,
+    principal: Principal,
     filters: IncidentFilter | None = None,
     sort: str = "-date",
     limit: int = 50,
     offset: int = 0,
-    scope: ColumnElement[bool] | None = None,
     count_limit: int | None = None,
 ) -> tuple[list[Incident], int]:
-    """A page of incidents matching ``filters`` and the total number that match.
+    """A page of the incidents ``principal`` may see matching ``filters``, and how many match.
 
-    ``sort`` is a key of :data:`SORTABLE`, prefixed with ``-`` for descending order.
-    ``scope`` is an SQL condition from the visibility policy: incidents outside it are
-    neither listed nor counted. With ``count_limit`` counting stops there: a total of
-    ``count_limit + 1`` means "more than ``count_limit``" (a page never needs more).
+    ``sort`` is a key of :data:`SORTABLE`, prefixed with ``-`` for descending order. With
+    ``count_limit`` counting stops there: a total of ``count_limit + 1`` means "more than
+    ``count_limit``" (a page never needs more). Project the rows with
+    :func:`civharm.security.policy.show_incidents` before showing them.
     """
     f = filters or IncidentFilter()
     key = sort.lstrip("-")
@@ -181,14 +201,13 @@ def list_incidents(
         ordering = [column.desc().nulls_last(), Incident.id.desc()]
     else:
         ordering = [column.asc().nulls_last(), Incident.id.asc()]
-    ids, row_query = select(Incident.id), select(Incident)
-    if scope is not None:
-        ids, row_query = ids.where(scope), row_query.where(scope)
-    ids = filtered(ids, f)
+    ids = filtered(select(Incident.id), f, principal)
     if count_limit is not None:
         ids = ids.limit(count_limit + 1)
     total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
-    rows = session.scalars(filtered(row_query, f).order_by(*ordering).limit(limit).offset(offset)).all()
+    rows = session.scalars(
+        filtered(select(Incident), f, principal).order_by(*ordering).limit(limit).offset(offset)
+    ).all()
     return list(rows), int(total)
 
 
@@ -224,5 +243,7 @@ def update_incident(
     return incident
 
 
-def report_count(session: Session, incident: Incident) -> int:
-    return int(session.scalar(select(func.count(Report.id)).where(Report.incident_id == incident.id)) or 0)
+def report_count(session: Session, incident: Incident, *, principal: Principal) -> int:
+    """How many of the incident's reports ``principal`` may see."""
+    query = select(func.count(Report.id)).where(Report.incident_id == incident.id, report_scope(principal))
+    return int(session.scalar(query) or 0)

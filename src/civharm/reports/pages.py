@@ -8,14 +8,13 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
-from civharm.errors import NotFoundError
 from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.schemas import ReportSubmission
-from civharm.reports.service import get_report, submit_report
+from civharm.reports.service import submit_report
+from civharm.security.policy import Action, require, show_reports, visible_report
 from civharm.vocabulary import Cause, Reliability, SourceType, Topic
-from civharm.web import visibility
 from civharm.web.deps import PrincipalDep, SessionDep
-from civharm.web.duplicates import ReportDraft, possible_duplicates
+from civharm.web.linkage_adapter import ReportDraft, possible_duplicates
 from civharm.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -43,7 +42,7 @@ OPTIONAL_FIELDS = (
 async def _form_values(request: Request) -> dict[str, Any]:
     form = await request.form()
     values: dict[str, Any] = {}
-    for key in set(form.keys()):
+    for key in set(form.keys()) - {"csrf_token"}:
         items = [v for v in form.getlist(key) if isinstance(v, str)]
         if key == "topics":
             values[key] = items
@@ -72,11 +71,13 @@ def _render_form(request: Request, values: dict[str, Any], errors: list[str], st
 
 @router.get("/reports/new", response_class=HTMLResponse)
 def new_report(request: Request, principal: PrincipalDep) -> Response:
+    require(principal, Action.SUBMIT_REPORT)
     return _render_form(request, {}, [])
 
 
 @router.post("/reports/new", response_class=HTMLResponse)
 async def submit(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+    require(principal, Action.SUBMIT_REPORT)
     values = await _form_values(request)
     try:
         data = ReportSubmission.model_validate(values)
@@ -90,6 +91,7 @@ async def submit(request: Request, session: SessionDep, principal: PrincipalDep)
 @router.post("/reports/new/candidates", response_class=HTMLResponse)
 async def candidates(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
     """htmx: the duplicate warning for what is typed so far; unreadable fields are left out."""
+    require(principal, Action.SUBMIT_REPORT)
     values = await _form_values(request)
     draft_values = {k: v for k, v in values.items() if k in ReportDraft.model_fields}
     for key in list(draft_values):
@@ -98,7 +100,7 @@ async def candidates(request: Request, session: SessionDep, principal: Principal
         except ValidationError:
             del draft_values[key]
     draft = ReportDraft.model_validate(draft_values)
-    found = possible_duplicates(session, draft, scope=visibility.incident_scope(principal))
+    found = possible_duplicates(session, draft, principal=principal)
     context = {"candidates": found, "draft": draft}
     return render(request, "reports/_candidates.html", context)
 
@@ -110,11 +112,9 @@ def receipt(
     session: SessionDep,
     principal: PrincipalDep,
 ) -> Response:
-    report = get_report(session, report_id=report_id)
-    if not visibility.can_view_report(principal, report):
-        raise NotFoundError(f"no report with id {report_id}")
+    report = visible_report(session, principal, report_id)
     context = {
-        "report": visibility.project_report(principal, report),
+        "report": show_reports(session, principal, [report])[0],
         "linked": report.incident_id is not None,
     }
     return render(request, "reports/receipt.html", context)

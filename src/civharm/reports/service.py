@@ -7,9 +7,10 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civharm.errors import NotFoundError
+from civharm.errors import NotFoundError, PermissionDeniedError
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate, ReportSubmission
+from civharm.security.policy import Action, access_for, permits, report_scope, require
 from civharm.security.principal import Principal
 
 MANUAL_SOURCE_SYSTEM = "intake"
@@ -33,8 +34,16 @@ def create_report(session: Session, *, data: ReportCreate, submitted_by: str | N
 def submit_report(session: Session, *, data: ReportSubmission, principal: Principal) -> Report:
     """Record a report a person submitted (intake form or API) in the ``intake`` system.
 
-    A partner's report is released to their own organisation, so colleagues there see it too.
+    The principal's role must allow submitting; releasing to other organisations is a marking
+    change and needs the release permission. A report from someone in an organisation is
+    released to that organisation, so colleagues there see it too.
     """
+    require(principal, Action.SUBMIT_REPORT)
+    if data.releasable_to and not permits(principal, Action.RELEASE):
+        raise PermissionDeniedError(
+            f"{principal.role.value} users may not release reports to organisations; "
+            "leave releasable_to empty"
+        )
     releasable = list(data.releasable_to)
     if principal.organisation and principal.organisation not in releasable:
         releasable.append(principal.organisation)
@@ -49,6 +58,10 @@ def get_report(session: Session, *, report_id: int) -> Report:
     return report
 
 
-def reports_of_incident(session: Session, *, incident_id: int) -> list[Report]:
-    query = select(Report).where(Report.incident_id == incident_id).order_by(Report.date_start, Report.id)
+def reports_of_incident(session: Session, *, incident_id: int, principal: Principal) -> list[Report]:
+    """The incident's reports that ``principal`` may see, oldest first."""
+    scope = report_scope(access_for(session, principal))
+    query = (
+        select(Report).where(Report.incident_id == incident_id, scope).order_by(Report.date_start, Report.id)
+    )
     return list(session.scalars(query))

@@ -5,12 +5,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, HTTPException, Path, Query, Request, status
+from fastapi import APIRouter, Depends, Path, Query, Request
 from pydantic import BaseModel
 from sqlalchemy import func, select
 
 from civharm.reports.models import Report
-from civharm.web import hooks, visibility
+from civharm.security.policy import Action, report_scope
+from civharm.security.web import requires
+from civharm.web import hooks
 from civharm.web.dashboard import Dashboard, build_dashboard
 from civharm.web.deps import PrincipalDep, SessionDep
 from civharm.web.filters import IncidentQuery
@@ -36,16 +38,15 @@ def dashboard(
     return build_dashboard(
         session,
         query=query,
-        scope=visibility.incident_scope(principal),
+        principal=principal,
         settings=request.app.state.settings,
         today=date.today(),
     )
 
 
 def review_queue(session: SessionDep, principal: PrincipalDep) -> ReviewQueue:
-    unlinked = select(func.count(Report.id)).where(
-        Report.incident_id.is_(None), visibility.report_scope(principal)
-    )
+    """Internal workflow: only for roles the policy lets read it (``Action.VIEW_HISTORY``)."""
+    unlinked = select(func.count(Report.id)).where(Report.incident_id.is_(None), report_scope(principal))
     return ReviewQueue(
         unlinked_reports=int(session.scalar(unlinked) or 0),
         proposed_merges=hooks.proposed_merges(session, principal=principal),
@@ -53,7 +54,13 @@ def review_queue(session: SessionDep, principal: PrincipalDep) -> ReviewQueue:
     )
 
 
-router.get("/review", response_model=ReviewQueue, tags=["review"], summary="What awaits review")(review_queue)
+router.get(
+    "/review",
+    response_model=ReviewQueue,
+    tags=["review"],
+    summary="What awaits review",
+    dependencies=[Depends(requires(Action.VIEW_HISTORY))],
+)(review_queue)
 
 
 @router.post(
@@ -61,10 +68,9 @@ router.get("/review", response_model=ReviewQueue, tags=["review"], summary="What
     status_code=204,
     tags=["review"],
     summary="Approve a determination (second person)",
+    dependencies=[Depends(requires(Action.APPROVE))],
 )
 def approve(
     determination_id: Annotated[str, Path(max_length=64)], session: SessionDep, principal: PrincipalDep
 ) -> None:
-    if not visibility.can_approve_determinations(principal):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an approver may approve a determination")
     hooks.approve_determination(session, determination_id=determination_id, principal=principal)

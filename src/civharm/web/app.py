@@ -19,8 +19,8 @@ from sqlalchemy import Engine
 from civharm import __version__
 from civharm.config import Settings
 from civharm.db.engine import create_db_engine, session_factory
+from civharm.security.web import SecurityMiddleware
 from civharm.web import api as web_api
-from civharm.web import devauth
 from civharm.web import pages as web_pages
 from civharm.web.cache import DataVersion, ResponseCache, ResponseCacheMiddleware
 from civharm.web.errors import install_error_handlers
@@ -29,12 +29,6 @@ from civharm.web.templating import build_templates
 
 API_PREFIX = "/api/v1"
 STATIC_DIR = Path(__file__).parent / "static"
-
-
-def install_authentication(app: FastAPI, settings: Settings) -> None:
-    """HOOK(security): who is acting. Replace the development sign-in with the security feature's
-    session/token middleware (which sets ``request.state.principal``) and its login pages."""
-    devauth.install(app, settings)
 
 
 def _mount_features(app: FastAPI, features: list[Feature]) -> None:
@@ -68,14 +62,15 @@ def create_app(settings: Settings, *, engine: Engine | None = None) -> FastAPI:
     app.state.sessions = session_factory(engine)
     app.state.templates = build_templates(settings, features)
     app.state.features = [f.name for f in features]
-    app.state.dev_login = False
     install_error_handlers(app)
     if settings.web_cache_entries:
-        # Added before authentication, so it runs inside it and knows who is asking.
+        # Added before the security layer, so it runs inside it and knows who is asking.
         cache = ResponseCache(settings.web_cache_entries)
         app.add_middleware(ResponseCacheMiddleware, cache=cache, version=DataVersion(engine))
         app.state.response_cache = cache
-    install_authentication(app, settings)
+    # Who is calling (session cookie or API token), CSRF, security headers: the outermost layer.
+    # Sign-in and sign-out are the security feature's own page (/login) and API (/api/v1/auth).
+    app.add_middleware(SecurityMiddleware, settings=settings)
     app.include_router(web_api.router, prefix=API_PREFIX)
     app.include_router(web_pages.router)
     _mount_features(app, features)

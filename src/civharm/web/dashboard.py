@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, aliased
 from civharm.config import Settings
 from civharm.incidents.models import Incident, IncidentTopic
 from civharm.incidents.service import filtered
+from civharm.security.policy import incident_scope, may_see_history
+from civharm.security.principal import Principal
 from civharm.web import hooks
 from civharm.web.filters import IncidentQuery
 from civharm.web.schemas import OverdueItem
@@ -79,10 +81,9 @@ def month_keys(first: date, last: date) -> list[str]:
     return keys
 
 
-def _window(
-    session: Session, query: IncidentQuery, scope: ColumnElement[bool], today: date
-) -> tuple[date, date]:
-    last = query.date_to or session.scalar(select(func.max(Incident.date_start)).where(scope)) or today
+def _window(session: Session, query: IncidentQuery, principal: Principal, today: date) -> tuple[date, date]:
+    newest = select(func.max(Incident.date_start)).where(incident_scope(principal))
+    last = query.date_to or session.scalar(newest) or today
     first = query.date_from or (last.replace(day=1) - timedelta(days=31 * (DEFAULT_MONTHS - 1))).replace(
         day=1
     )
@@ -90,16 +91,16 @@ def _window(
 
 
 def _harm_by(
-    session: Session, base_query: IncidentQuery, scope: ColumnElement[bool], *, by_topic: bool
+    session: Session, base_query: IncidentQuery, principal: Principal, *, by_topic: bool
 ) -> list[HarmCell]:
     year, month = extract("year", Incident.date_start), extract("month", Incident.date_start)
     # An alias, so the topic filter's own EXISTS over incident_topics is not correlated with the join.
     topics = aliased(IncidentTopic)
     key = topics.topic if by_topic else Incident.cause
-    statement = select(year, month, key, *_sums()).where(scope)
+    statement = select(year, month, key, *_sums())
     if by_topic:
         statement = statement.join(topics, topics.incident_id == Incident.id)
-    statement = filtered(statement, base_query.to_filter()).group_by(year, month, key)
+    statement = filtered(statement, base_query.to_filter(), principal).group_by(year, month, key)
     return [
         HarmCell(
             month=f"{int(y):04d}-{int(m):02d}",
@@ -115,14 +116,19 @@ def _harm_by(
 
 
 def build_dashboard(
-    session: Session, *, query: IncidentQuery, scope: ColumnElement[bool], settings: Settings, today: date
+    session: Session, *, query: IncidentQuery, principal: Principal, settings: Settings, today: date
 ) -> Dashboard:
-    """All dashboard figures for the incidents in ``scope`` matching ``query``."""
-    first, last = _window(session, query, scope, today)
+    """All dashboard figures over the incidents ``principal`` may see matching ``query``.
+
+    Every figure is computed through the visibility policy's incident scope (``filtered``);
+    overdue work is internal workflow, listed only for those who may read it.
+    """
+    first, last = _window(session, query, principal, today)
     windowed = query.model_copy(update={"date_from": first, "date_to": last})
-    totals = session.execute(filtered(select(*_sums()).where(scope), windowed.to_filter())).one()
+    f = windowed.to_filter()
+    totals = session.execute(filtered(select(*_sums()), f, principal)).one()
     area_statement = filtered(
-        select(Incident.country_iso3, Incident.admin1, *_sums()[:3]).where(scope), windowed.to_filter()
+        select(Incident.country_iso3, Incident.admin1, *_sums()[:3]), f, principal
     ).group_by(Incident.country_iso3, Incident.admin1)
     areas = [
         AreaRow(country_iso3=c, admin1=a, incidents=n, killed_min=kmin, killed_max=kmax)
@@ -139,8 +145,10 @@ def build_dashboard(
         killed_max=totals[2],
         injured_min=totals[3],
         injured_max=totals[4],
-        by_topic=_harm_by(session, windowed, scope, by_topic=True),
-        by_cause=_harm_by(session, windowed, scope, by_topic=False),
+        by_topic=_harm_by(session, windowed, principal, by_topic=True),
+        by_cause=_harm_by(session, windowed, principal, by_topic=False),
         by_area=areas,
-        overdue=hooks.overdue_work(session, settings=settings, scope=scope, today=today),
+        overdue=hooks.overdue_work(session, settings=settings, principal=principal, today=today)
+        if may_see_history(principal)
+        else [],
     )

@@ -1,4 +1,10 @@
-"""An incident's whole story for one reader: the detail page and ``GET /api/v1/incidents/{code}``."""
+"""An incident's whole story for one reader: the detail page and ``GET /api/v1/incidents/{code}``.
+
+Every part goes through ``civharm.security.policy``: the incident is found with
+``visible_incident`` (hidden looks like missing), records are disclosed with the ``show_*``
+functions (projected field by field; reads of restricted records are audited), counts with
+``count_scope``/``project_count``, and internal workflow only for those ``may_see_history``.
+"""
 
 from __future__ import annotations
 
@@ -6,64 +12,44 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civharm.casualties.models import CasualtyCount
-from civharm.casualties.schemas import CasualtyCountPublic
-from civharm.casualties.service import casualties_of_incident
-from civharm.errors import NotFoundError
-from civharm.incidents.models import Incident
-from civharm.incidents.service import get_incident
-from civharm.reports.models import Report
+from civharm.reports.service import reports_of_incident
+from civharm.security.policy import (
+    count_scope,
+    may_see_casualty_records,
+    may_see_history,
+    project_count,
+    show_casualties,
+    show_incident,
+    show_reports,
+    visible_incident,
+)
 from civharm.security.principal import Principal
-from civharm.web import hooks, visibility
+from civharm.vocabulary import SourceType
+from civharm.web import hooks
 from civharm.web.schemas import IncidentDossier
 
 
-def visible_incident(session: Session, *, code: str, principal: Principal) -> Incident:
-    """The incident, or NotFoundError when it does not exist *or* the reader may not see it."""
-    incident = get_incident(session, code=code)
-    if not visibility.can_view_incident(principal, incident):
-        raise NotFoundError(f"no incident with code {code}")
-    return incident
-
-
 def build_dossier(session: Session, *, code: str, principal: Principal) -> IncidentDossier:
-    incident = visible_incident(session, code=code, principal=principal)
-    reports = session.scalars(
-        select(Report)
-        .where(Report.incident_id == incident.id, visibility.report_scope(principal))
-        .order_by(Report.date_start, Report.id)
-    ).all()
+    incident = visible_incident(session, principal, code)
+    reports = reports_of_incident(session, incident_id=incident.id, principal=principal)
+    shown_reports = show_reports(session, principal, reports)
     counts = session.scalars(
-        select(CasualtyCount).where(CasualtyCount.incident_id == incident.id).order_by(CasualtyCount.id)
+        select(CasualtyCount)
+        .where(CasualtyCount.incident_id == incident.id, count_scope(principal))
+        .order_by(CasualtyCount.id)
     ).all()
-    casualties = None
-    if visibility.can_view_individuals(principal):
-        people = casualties_of_incident(session, incident_id=incident.id)
-        casualties = [visibility.project_casualty(principal, person) for person in people]
-        for person in people:
-            if person.restricted and visibility.can_see_names(principal, person):
-                hooks.audit_restricted_read(session, principal=principal, casualty=person)
-    history = (
-        hooks.incident_history(session, incident=incident)
-        if visibility.can_view_workflow(principal)
-        else None
-    )
-    own_force = [
-        r
-        for r in hooks.own_force_activity(session, incident=incident)
-        if visibility.can_view_report(principal, r)
-    ]
+    internal = may_see_history(principal)
     return IncidentDossier(
-        incident=visibility.project_incident(principal, incident, report_count=len(reports)),
-        reports=[visibility.project_report(principal, r) for r in reports],
-        casualty_counts=[CasualtyCountPublic.model_validate(c) for c in counts],
-        casualties=casualties,
-        history=history,
-        assessment=hooks.incident_assessment(session, incident=incident),
-        responses=hooks.incident_responses(session, incident=incident)
-        if visibility.can_view_workflow(principal)
-        else [],
-        own_force_activity=[visibility.project_report(principal, r) for r in own_force],
-        possible_duplicates=hooks.incident_duplicates(
-            session, incident=incident, scope=visibility.incident_scope(principal)
-        ),
+        incident=show_incident(session, principal, incident),
+        report_count=len(reports),
+        reports=shown_reports,
+        casualty_counts=[project_count(principal, c) for c in counts],
+        casualties=show_casualties(session, principal, incident)
+        if may_see_casualty_records(principal, incident)
+        else None,
+        history=hooks.incident_history(session, incident=incident) if internal else None,
+        assessment=hooks.incident_assessment(session, incident=incident) if internal else None,
+        responses=hooks.incident_responses(session, incident=incident) if internal else None,
+        own_force_activity=[r for r in shown_reports if r.get("source_type") == SourceType.OWN_FORCE.value],
+        possible_duplicates=hooks.incident_duplicates(session, incident=incident, principal=principal),
     )

@@ -8,7 +8,7 @@ from fastapi import FastAPI, Request, status
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from civharm.errors import CivharmError, ConflictError, NotFoundError, ValidationError
+from civharm.errors import CivharmError, ConflictError, NotFoundError, PermissionDeniedError, ValidationError
 from civharm.web.templating import render
 
 API_PREFIX = "/api/"
@@ -16,6 +16,7 @@ LOGIN_PATH = "/login"
 
 STATUS_OF: list[tuple[type[CivharmError], int]] = [
     (NotFoundError, status.HTTP_404_NOT_FOUND),
+    (PermissionDeniedError, status.HTTP_403_FORBIDDEN),
     (ConflictError, status.HTTP_409_CONFLICT),
     (ValidationError, status.HTTP_422_UNPROCESSABLE_CONTENT),
 ]

@@ -1,33 +1,33 @@
-"""Where other features' data plugs into the web app — every hook the lead connects at merge.
+"""Where other features' data plugs into the web app: the lifecycle, and the linkage adapter.
 
-Each function here is what the pages and API call; today each returns what the foundation
-already stores (and says so), or nothing where the data belongs to a feature not yet merged.
-Swapping a body for the feature's service is the whole integration; the signatures and the
-return shapes (``civharm.web.schemas``) stay.
+Pages and API routes call these; each reads the feature's own service (history timeline,
+determinations under the two-person rule, responses). Visibility is decided by the callers
+through ``civharm.security.policy`` — these functions are only ever called for an incident
+the principal may see, and the internal ones (history, assessment, responses, approvals)
+only for principals the policy lets read internal workflow.
 
-HOOK(security)  csrf_token / csrf_field, audit_restricted_read
-HOOK(lifecycle) incident_history, incident_assessment, incident_responses,
-                determinations_awaiting_approval, approve_determination, overdue_work
-HOOK(linkage)   proposed_merges, incident_duplicates (and web.duplicates.possible_duplicates)
+HOOK(linkage)   proposed_merges, incident_duplicates (through ``web.linkage_adapter``)
 """
 
 from __future__ import annotations
 
-import logging
 from datetime import UTC, date, datetime, time, timedelta
 
-from fastapi import Request
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from civharm.casualties.models import Casualty
+from civharm.assessments.determinations import approve_determination as approve_pending
+from civharm.assessments.facts import current_determination
+from civharm.assessments.models import DeterminationRecord, DeterminationState
 from civharm.config import Settings
 from civharm.errors import NotFoundError
+from civharm.history.service import timeline
 from civharm.incidents.models import Incident
-from civharm.reports.models import Report
+from civharm.responses.service import describe, responses_of
+from civharm.security.policy import incident_scope
 from civharm.security.principal import Principal
-from civharm.vocabulary import Determination, IncidentStatus, SourceType
-from civharm.web.duplicates import ReportDraft, possible_duplicates
+from civharm.vocabulary import Determination, IncidentStatus
+from civharm.web.linkage_adapter import ReportDraft, possible_duplicates
 from civharm.web.schemas import (
     AssessmentView,
     DuplicateCandidate,
@@ -38,141 +38,109 @@ from civharm.web.schemas import (
     ResponseView,
 )
 
-audit_log = logging.getLogger("civharm.audit")
-
-# --- security ----------------------------------------------------------------------------
-
-
-def csrf_token(request: Request) -> str:
-    """HOOK(security): the CSRF token for this session; empty until the security feature lands.
-
-    Templates put it in every form (``csrf_field``) and in htmx's request headers.
-    """
-    return ""
-
-
-def csrf_field(request: Request) -> str:
-    """HOOK(security): the hidden form input carrying :func:`csrf_token` (empty for now)."""
-    return ""
-
-
-def audit_restricted_read(session: Session, *, principal: Principal, casualty: Casualty) -> None:
-    """HOOK(security): record that ``principal`` read a restricted record's names.
-
-    Until the security feature's tamper-evident audit chain is merged this goes to the
-    ``civharm.audit`` logger only.
-    """
-    audit_log.info("restricted read: %s read names of %s", principal.username, casualty.pseudonym)
-
-
 # --- lifecycle ---------------------------------------------------------------------------
 
 
-def _at(day: date | None) -> datetime | None:
-    return datetime.combine(day, time(), tzinfo=UTC) if day else None
-
-
-def _utc(moment: datetime) -> datetime:
-    """SQLite gives back naive datetimes for timezone-aware columns; they are stored in UTC."""
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def incident_history(session: Session, *, incident: Incident) -> list[HistoryEntry]:
-    """HOOK(lifecycle): the incident's timeline, oldest first.
-
-    Today: what the foundation stores — when each report's material is dated and when it
-    was received, and when the incident was created and last changed. The lifecycle feature's
-    events table (status changes, assessments, approvals, responses) replaces this.
-    """
-    entries = [
+    """The incident's timeline, oldest first (``civharm.history``), corrections included."""
+    return [
         HistoryEntry(
-            at=_utc(incident.created_at),
-            kind="incident_created",
-            summary="Incident recorded",
-            actor=incident.created_by,
+            at=entry.occurred_at,
+            kind=entry.kind.value,
+            summary=entry.summary + (f" — {entry.reason}" if entry.reason else ""),
+            actor=entry.actor,
         )
+        for entry in timeline(session, code=incident.code)
     ]
-    for report in session.scalars(select(Report).where(Report.incident_id == incident.id)):
-        material = _at(report.material_date)
-        if material:
-            entries.append(
-                HistoryEntry(
-                    at=material, kind="source_dated", summary=f"{report.source_name} dated its account"
-                )
-            )
-        entries.append(
-            HistoryEntry(
-                at=_utc(report.created_at),
-                kind="report_received",
-                summary=f"Report from {report.source_name} received",
-                actor=report.submitted_by,
-            )
-        )
-    if incident.version > 1:
-        entries.append(
-            HistoryEntry(
-                at=_utc(incident.updated_at),
-                kind="incident_updated",
-                summary=f"Last changed (version {incident.version})",
-            )
-        )
-    return sorted(entries, key=lambda e: e.at)
 
 
 def incident_assessment(session: Session, *, incident: Incident) -> AssessmentView:
-    """HOOK(lifecycle): the assessment and determination, with reasons, conceded ranges, approver.
-
-    Today: the status, grading and determination columns of the incident itself.
-    """
-    return AssessmentView(
-        status=incident.status, grading=incident.grading, determination=incident.determination
+    """The grading and the current (approved) determination with its reasons and conceded ranges."""
+    current = current_determination(session, incident_id=incident.id)
+    waiting = session.scalar(
+        select(func.count(DeterminationRecord.id)).where(
+            DeterminationRecord.incident_id == incident.id,
+            DeterminationRecord.state == DeterminationState.PROPOSED,
+        )
+    )
+    view = AssessmentView(
+        status=incident.status,
+        grading=incident.grading,
+        determination=incident.determination,
+        awaiting_approval=bool(waiting),
+    )
+    if current is None:
+        return view
+    return view.model_copy(
+        update={
+            "reasons": current.reasons,
+            "approved_by": current.decided_by,
+            "conceded_killed": (current.deaths_min, current.deaths_max)
+            if current.deaths_min is not None and current.deaths_max is not None
+            else None,
+            "conceded_injured": (current.injuries_min, current.injuries_max)
+            if current.injuries_min is not None and current.injuries_max is not None
+            else None,
+        }
     )
 
 
 def incident_responses(session: Session, *, incident: Incident) -> list[ResponseView]:
-    """HOOK(lifecycle): responses decided or delivered (acknowledgement, payment, care, ...).
-
-    Today: none — responses are recorded by the lifecycle feature.
-    """
-    return []
-
-
-def own_force_activity(session: Session, *, incident: Incident) -> list[Report]:
-    """Own-force activity linked to the incident: its own-force reports (strike logs, ...).
-
-    HOOK(lifecycle/linkage): add activity matched from an own-force activity log when one exists.
-    """
-    query = select(Report).where(
-        Report.incident_id == incident.id, Report.source_type == SourceType.OWN_FORCE
-    )
-    return list(session.scalars(query.order_by(Report.date_start, Report.id)))
+    """Responses proposed, approved, delivered, paid or refused (``civharm.responses``)."""
+    return [
+        ResponseView(
+            kind=r.kind.value,
+            status=r.status.value,
+            summary=describe(r) + (f" — refused: {r.refusal_reason}" if r.refusal_reason else ""),
+            occurred_on=r.payment_date,
+        )
+        for r in responses_of(session, incident_id=incident.id)
+    ]
 
 
 def determinations_awaiting_approval(session: Session, *, principal: Principal) -> list[PendingDetermination]:
-    """HOOK(lifecycle): determinations proposed by one person, awaiting a second's approval.
-
-    Today: none — two-person approval is the lifecycle feature's.
-    """
-    return []
+    """Determinations proposed by one person, awaiting a second person's approval, oldest first."""
+    query = (
+        select(DeterminationRecord, Incident.code, Incident.title)
+        .join(Incident, Incident.id == DeterminationRecord.incident_id)
+        .where(DeterminationRecord.state == DeterminationState.PROPOSED, incident_scope(principal))
+        .order_by(DeterminationRecord.proposed_at, DeterminationRecord.id)
+        .limit(200)
+    )
+    return [
+        PendingDetermination(
+            id=str(record.id),
+            incident_code=code,
+            incident_title=title,
+            determination=record.determination,
+            proposed_by=record.proposed_by,
+            proposed_at=record.proposed_at,
+            reasons=record.reasons,
+        )
+        for record, code, title in session.execute(query)
+    ]
 
 
 def approve_determination(session: Session, *, determination_id: str, principal: Principal) -> None:
-    """HOOK(lifecycle): approve a pending determination as ``principal`` (a second person).
-
-    Today there are no pending determinations, so every id is unknown.
-    """
-    raise NotFoundError(f"no determination {determination_id} is awaiting approval")
+    """Approve a pending determination as ``principal``; the two-person rule is the lifecycle's."""
+    record = session.get(DeterminationRecord, int(determination_id)) if determination_id.isdigit() else None
+    if record is None or record.state is not DeterminationState.PROPOSED:
+        raise NotFoundError(f"no determination {determination_id} is awaiting approval")
+    incident = session.get(Incident, record.incident_id)
+    assert incident is not None
+    approve_pending(session, code=incident.code, actor=principal.username)
 
 
 def overdue_work(
-    session: Session, *, settings: Settings, scope: ColumnElement[bool], today: date, limit: int = 20
+    session: Session, *, settings: Settings, principal: Principal, today: date, limit: int = 20
 ) -> list[OverdueItem]:
-    """HOOK(lifecycle): assessments and responses past their due dates, longest waiting first.
+    """Assessments and responses past their due dates, longest waiting first.
 
-    Today an approximation from incident columns: awaiting assessment = not yet assessed and
-    the incident date older than ``assessment_overdue_days``; awaiting response = determined
-    credible, no response decided, last change older than ``response_overdue_days``.
+    Awaiting assessment: not yet assessed and the incident date older than
+    ``assessment_overdue_days``; awaiting response: determined credible, assessed or under
+    investigation, last change older than ``response_overdue_days``.
     """
+    scope = incident_scope(principal)
     waiting = (
         IncidentStatus.RECEIVED,
         IncidentStatus.TRIAGED,
@@ -216,12 +184,10 @@ def proposed_merges(session: Session, *, principal: Principal) -> list[MergeProp
 
 
 def incident_duplicates(
-    session: Session, *, incident: Incident, scope: ColumnElement[bool]
+    session: Session, *, incident: Incident, principal: Principal
 ) -> list[DuplicateCandidate]:
-    """HOOK(linkage): other incidents that may be the same event (linkage ``candidates_for``).
-
-    Today: the nearest incidents in place and time (:func:`civharm.web.duplicates.possible_duplicates`).
-    """
+    """HOOK(linkage): other incidents ``principal`` may see that may be the same event
+    (:func:`civharm.web.linkage_adapter.possible_duplicates`)."""
     draft = ReportDraft(
         date_start=incident.date_start,
         date_end=incident.date_end,
@@ -232,4 +198,4 @@ def incident_duplicates(
         place_name=incident.place_name,
         exclude_code=incident.code,
     )
-    return possible_duplicates(session, draft, scope=scope)
+    return possible_duplicates(session, draft, principal=principal)

@@ -5,20 +5,22 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Path, Request, status
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 
 from civharm.errors import CivharmError
 from civharm.reports.models import Report
+from civharm.security.policy import Action, permits, report_scope, require
+from civharm.security.principal import Principal
 from civharm.vocabulary import Cause, Topic
-from civharm.web import charts, hooks, visibility
+from civharm.web import charts, hooks
 from civharm.web.api import review_queue
 from civharm.web.dashboard import Dashboard, HarmCell, build_dashboard
 from civharm.web.deps import PrincipalDep, SessionDep
-from civharm.web.duplicates import ReportDraft, possible_duplicates
 from civharm.web.filters import IncidentQuery
+from civharm.web.linkage_adapter import ReportDraft, possible_duplicates
 from civharm.web.templating import label, render
 
 router = APIRouter(include_in_schema=False)
@@ -65,7 +67,7 @@ def dashboard_page(request: Request, session: SessionDep, principal: PrincipalDe
     figures = build_dashboard(
         session,
         query=query,
-        scope=visibility.incident_scope(principal),
+        principal=principal,
         settings=request.app.state.settings,
         today=date.today(),
     )
@@ -77,30 +79,30 @@ def dashboard_page(request: Request, session: SessionDep, principal: PrincipalDe
 TRIAGE_ROWS = 20
 
 
-def triage_rows(session: SessionDep, principal: PrincipalDep) -> list[tuple[Any, Any]]:
+def triage_rows(session: SessionDep, principal: Principal) -> list[tuple[Any, Any]]:
     """The newest unlinked reports, each with its nearest incident (if any is near)."""
     reports = session.scalars(
         select(Report)
-        .where(Report.incident_id.is_(None), visibility.report_scope(principal))
+        .where(Report.incident_id.is_(None), report_scope(principal))
         .order_by(Report.created_at.desc(), Report.id.desc())
         .limit(TRIAGE_ROWS)
     ).all()
-    scope = visibility.incident_scope(principal)
     rows = []
     for report in reports:
         draft = ReportDraft.model_validate(report, from_attributes=True)
-        best = possible_duplicates(session, draft, scope=scope, limit=1)
+        best = possible_duplicates(session, draft, principal=principal, limit=1)
         rows.append((report, best[0] if best else None))
     return rows
 
 
 @router.get("/review", response_class=HTMLResponse)
 def review_page(request: Request, session: SessionDep, principal: PrincipalDep) -> Response:
+    require(principal, Action.VIEW_HISTORY)
     queue = review_queue(session, principal)
     context = {
         "queue": queue,
         "triage": triage_rows(session, principal),
-        "can_approve": visibility.can_approve_determinations(principal),
+        "can_approve": permits(principal, Action.APPROVE),
     }
     return render(request, "web/review.html", context)
 
@@ -113,8 +115,7 @@ def approve_from_page(
     principal: PrincipalDep,
 ) -> Response:
     """htmx: approve, then replace the row with the outcome."""
-    if not visibility.can_approve_determinations(principal):
-        raise HTTPException(status.HTTP_403_FORBIDDEN, "only an approver may approve a determination")
+    require(principal, Action.APPROVE)
     try:
         hooks.approve_determination(session, determination_id=determination_id, principal=principal)
     except CivharmError as exc:

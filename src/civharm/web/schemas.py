@@ -3,19 +3,23 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from pydantic import BaseModel, Field
 
-from civharm.casualties.schemas import CasualtyCountPublic, CasualtyPublic
-from civharm.incidents.schemas import IncidentDetail, IncidentSummary
-from civharm.reports.schemas import ReportPublic
 from civharm.vocabulary import Determination, Grading, IncidentStatus
+
+#: Records are returned as the visibility policy projects them (``civharm.security.policy``):
+#: only the fields this caller may receive; restricted fields withheld from them are absent and
+#: named in ``withheld``. docs/security.md has the table of who receives which fields.
+Projected = dict[str, Any]
+PROJECTED = "As the visibility policy projects it for the caller; withheld fields are named in `withheld`."
 
 
 class IncidentPage(BaseModel):
     """One page of a filtered, sorted incident list."""
 
-    items: list[IncidentSummary]
+    items: list[Projected] = Field(description=PROJECTED)
     total: int = Field(description="How many incidents match the filters (visible to the caller).")
     total_is_exact: bool = Field(
         default=True,
@@ -72,16 +76,17 @@ class DuplicateCandidate(BaseModel):
 class IncidentDossier(BaseModel):
     """Everything the caller may see about one incident, as the detail page shows it."""
 
-    incident: IncidentDetail
-    reports: list[ReportPublic]
-    casualty_counts: list[CasualtyCountPublic]
-    casualties: list[CasualtyPublic] | None = Field(
-        description="Individual records; null when the caller may not see individuals."
+    incident: Projected = Field(description=PROJECTED)
+    report_count: int = Field(description="How many of the incident's reports the caller may see.")
+    reports: list[Projected] = Field(description=PROJECTED)
+    casualty_counts: list[Projected] = Field(description=PROJECTED)
+    casualties: list[Projected] | None = Field(
+        description="Individual records (pseudonyms unless cleared); null when the caller may not see them."
     )
     history: list[HistoryEntry] | None = Field(description="Null when the caller may not see history.")
-    assessment: AssessmentView
-    responses: list[ResponseView]
-    own_force_activity: list[ReportPublic]
+    assessment: AssessmentView | None = Field(description="Null for callers outside the staff.")
+    responses: list[ResponseView] | None = Field(description="Null for callers outside the staff.")
+    own_force_activity: list[Projected] = Field(description=PROJECTED)
     possible_duplicates: list[DuplicateCandidate]
 
 

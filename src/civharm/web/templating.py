@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from enum import Enum
 from pathlib import Path
 from typing import Any
@@ -12,10 +12,9 @@ from urllib.parse import urlencode
 from fastapi import Request, Response
 from fastapi.templating import Jinja2Templates
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
 
 from civharm.config import Settings
-from civharm.web import hooks
+from civharm.security.web import csrf_for, csrf_input
 from civharm.web.features import Feature
 
 WEB_TEMPLATES = Path(__file__).parent / "templates"
@@ -58,9 +57,17 @@ def count_range(low: int | None, high: int | None) -> str:
     return str(low) if low == high else f"{low}{EN_DASH}{high}"
 
 
-def when(value: date | datetime | None) -> str:
+def when(value: date | datetime | str | None) -> str:
+    """A date or moment for reading; ISO text (as the policy's projections carry) is read first."""
     if value is None:
         return "—"
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+        except ValueError:
+            return value
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        value = value.astimezone(UTC)
     if isinstance(value, datetime):
         return value.strftime("%Y-%m-%d %H:%M UTC")
     return value.isoformat()
@@ -91,8 +98,8 @@ def build_templates(settings: Settings, features: list[Feature]) -> Jinja2Templa
     env.globals.update(
         settings=settings,
         query_string=query_string,
-        csrf_field=lambda request: Markup(hooks.csrf_field(request)),
-        csrf_token=hooks.csrf_token,
+        csrf_field=csrf_input,
+        csrf_token=csrf_for,
         principal_of=principal_of,
     )
     return Jinja2Templates(env=env)

@@ -18,7 +18,7 @@ if not isinstance(engine, Engine):  # pragma: no cover - only when alembic is ru
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
     """Leave SQLite's full-text index (a virtual table and its shadow tables) out of autogenerate."""
-    return not (type_ == "table" and (name or "").startswith("incidents_fts"))
+    return not (type_ == "table" and (name or "").startswith("fts_incidents"))
 
 
 with engine.begin() as connection:

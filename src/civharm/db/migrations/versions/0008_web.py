@@ -1,7 +1,7 @@
 """web: indexes for the incident list's filters at 100,000 incidents
 
 Revision ID: 0008_web
-Revises: 0001_foundation
+Revises: 0007_lessons
 Create Date: 2026-11-23 11:00:00
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from civharm.db.text import ensure_incident_search
 
 revision: str = "0008_web"
-down_revision: str | None = "0001_foundation"
+down_revision: str | None = "0007_lessons"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
@@ -38,9 +38,9 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     if op.get_bind().dialect.name == "sqlite":
-        for trigger in ("incidents_fts_insert", "incidents_fts_delete", "incidents_fts_update"):
+        for trigger in ("fts_incidents_insert", "fts_incidents_delete", "fts_incidents_update"):
             op.execute(f"DROP TRIGGER IF EXISTS {trigger}")
-        op.execute("DROP TABLE IF EXISTS incidents_fts")
+        op.execute("DROP TABLE IF EXISTS fts_incidents")
     for table, name, _ in reversed(INDEXES):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.drop_index(name)

@@ -1,12 +1,17 @@
-"""Live "possible duplicate of …" warnings: the nearest incidents in place and time.
+"""Live "possible duplicate of …" warnings — the ADAPTER standing in for ``civharm.linkage``.
 
-HOOK(linkage): this is an honest, simple stand-in for the linkage engine's
-``candidates_for``. It looks only at distance and dates, widened by how precise each record
-says it is (``civharm.precision``), and ranks by the sum of the two gaps measured in those
-allowances. It knows nothing of counts, names, spellings or learnt weights. When the linkage
-branch is merged, :func:`possible_duplicates` should return the engine's candidates instead
-(same :class:`~civharm.web.schemas.DuplicateCandidate` shape), keeping the ``scope`` so callers
-never learn of incidents they may not see.
+The linkage engine (branch ``linkage``) is not on main yet. Every page and API route asks
+for duplicate candidates only through :func:`possible_duplicates` here, so swapping this
+module's body for the engine's ``candidates_for`` is the whole integration (same
+:class:`~civharm.web.schemas.DuplicateCandidate` shape, same ``principal``).
+
+Until then it is an honest, simple matcher: distance and dates only, widened by how precise
+each record says it is (``civharm.precision``), ranked by the sum of the two gaps measured in
+those allowances. It knows nothing of counts, names, spellings or learnt weights.
+
+Visibility goes through ``civharm.security.policy``: only incidents the principal may see are
+candidates, and coordinates the policy withholds (restricted incidents, for those not cleared)
+are never compared, so distances cannot reveal them.
 """
 
 from __future__ import annotations
@@ -15,7 +20,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, Row, Select, and_, func, select
+from sqlalchemy import Row, Select, and_, func, select
 from sqlalchemy.orm import Session
 
 from civharm.incidents.models import Incident
@@ -25,6 +30,8 @@ from civharm.precision import (
     date_uncertainty_days,
     location_uncertainty_km,
 )
+from civharm.security.policy import exact_location_visible, incident_scope
+from civharm.security.principal import Principal
 from civharm.web.geometry import degrees_around, haversine_km
 from civharm.web.schemas import DuplicateCandidate
 
@@ -89,8 +96,8 @@ CANDIDATE_COLUMNS = (
 )
 
 
-def _candidates_query(draft: ReportDraft, scope: ColumnElement[bool]) -> Select[Any] | None:
-    query = select(*CANDIDATE_COLUMNS).where(scope)
+def _candidates_query(draft: ReportDraft, principal: Principal) -> Select[Any] | None:
+    query = select(*CANDIDATE_COLUMNS).where(incident_scope(principal))
     window = _window(draft)
     if window:
         start, end, days = window
@@ -102,6 +109,7 @@ def _candidates_query(draft: ReportDraft, scope: ColumnElement[bool]) -> Select[
         dlat, dlon = degrees_around(draft.latitude, km)
         query = query.where(
             and_(
+                exact_location_visible(principal),
                 Incident.latitude.between(draft.latitude - dlat, draft.latitude + dlat),
                 Incident.longitude.between(draft.longitude - dlon, draft.longitude + dlon),
             )
@@ -181,16 +189,16 @@ def _assess(draft: ReportDraft, incident: Row[Any]) -> DuplicateCandidate | None
 
 
 def possible_duplicates(
-    session: Session, report_draft: ReportDraft, *, scope: ColumnElement[bool], limit: int = 5
+    session: Session, report_draft: ReportDraft, *, principal: Principal, limit: int = 5
 ) -> list[DuplicateCandidate]:
-    """Incidents within ``scope`` that may be the event ``report_draft`` describes, closest first.
+    """Incidents ``principal`` may see that may be the event ``report_draft`` describes, closest first.
 
     Example::
 
         possible_duplicates(session, ReportDraft(latitude=35.02, longitude=40.45,
-                            date_start=date(2026, 3, 14)), scope=incident_scope(principal))
+                            date_start=date(2026, 3, 14)), principal=principal)
     """
-    query = _candidates_query(report_draft, scope)
+    query = _candidates_query(report_draft, principal)
     if query is None:
         return []
     found = [_assess(report_draft, incident) for incident in session.execute(query)]
