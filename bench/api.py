@@ -2,12 +2,18 @@
 
     .venv/bin/python -m bench.api [--incidents 100000] [--duration 60] [--connections 50] [--workers 2]
 
-1. Builds (once, then reuses) ``var/bench/api-<N>.sqlite3`` with N incidents, one to three
-   reports each, topics, states and casualty ranges spread like the demo.
-2. Starts ``civharm serve --workers W`` on a free loopback port.
-3. Latency: one client, requests in turn, for each endpoint; prints p50/p95/p99 in ms.
-4. Load: ``wrk`` (Debian) with C connections for D seconds over a mix of list, filtered list,
-   detail, map and report reads; prints requests/s, latency and errors. Loopback only.
+1. Builds (once, then reuses) ``var/bench/api-<N>-v2.sqlite3`` with N incidents, one to three
+   reports each, topics, states and casualty ranges spread like the demo; 5 % of incidents
+   are restricted and 30 % released to a synthetic partner organisation. Two users, an analyst
+   and a partner, get a password (key file in ``var/bench/keys``).
+2. Starts ``civharm serve --workers W`` on a free loopback port, with the security layer as
+   deployed: every request's session cookie is resolved, every answer goes through the policy.
+3. Signs both users in through the real sign-in page.
+4. Latency: one client, requests in turn, for each endpoint; prints p50/p95/p99 in ms (as the
+   analyst, and the list and detail as the partner).
+5. Load: ``wrk`` (Debian) with C connections for D seconds over a mix of list, filtered list,
+   detail, map and report reads as the analyst; prints requests/s, latency and errors.
+   Loopback only.
 """
 
 from __future__ import annotations
@@ -31,14 +37,23 @@ from sqlalchemy import func, select
 
 from civharm.db.base import table_of
 from civharm.db.bulk import bulk_insert
-from civharm.db.engine import create_db_engine
+from civharm.db.engine import create_db_engine, session_factory
 from civharm.db.schema import refresh_statistics, upgrade_schema
 from civharm.incidents.codes import format_code
 from civharm.incidents.models import Incident, IncidentTopic
 from civharm.reports.models import Report
+from civharm.security.models import User
+from civharm.security.principal import Role
+from civharm.security.users import create_user
+from civharm.security.vault import Vault
 from civharm.vocabulary import Cause, Determination, Grading, IncidentStatus, SourceType, Topic
 
 ROOT = Path(__file__).resolve().parents[1]
+PARTNER = "Bench Partner (synthetic)"
+#: The benchmark's own store and accounts only; never a real store.
+PASSWORD = "bench-password-not-secret"
+USERS = (("bench-analyst", Role.ANALYST, None), ("bench-partner", Role.PARTNER, PARTNER))
+KEY_FILE = ROOT / "var" / "bench" / "keys" / "civharm.key"
 AREAS = [
     ("SYR", "Deir ez-Zor", 35.33, 40.14),
     ("SYR", "Ar-Raqqah", 35.95, 39.01),
@@ -85,6 +100,8 @@ def build_store(path: Path, incidents: int, seed: int = 11) -> None:
                 place = rng.choice(PLACES)
                 day = start + timedelta(days=rng.randint(0, 729))
                 killed = rng.choice([0, 0, 1, 2, 3, 5, 8, 13])
+                restricted = rng.random() < 0.05
+                released = [PARTNER] if rng.random() < 0.3 else []
                 rows.append(
                     {
                         "id": number,
@@ -111,8 +128,8 @@ def build_store(path: Path, incidents: int, seed: int = 11) -> None:
                         "killed_max": killed + rng.choice([0, 0, 1, 2]),
                         "injured_min": 0,
                         "injured_max": rng.choice([0, 1, 4]),
-                        "sensitivity": "normal",
-                        "releasable_to": [],
+                        "sensitivity": "restricted" if restricted else "normal",
+                        "releasable_to": released,
                         "details": {},
                         "created_by": "bench",
                         "version": 1,
@@ -121,12 +138,13 @@ def build_store(path: Path, incidents: int, seed: int = 11) -> None:
                 for topic in rng.sample(topics, rng.choice([1, 1, 1, 2])):
                     topic_rows.append({"incident_id": number, "topic": topic.value})
                 for k in range(rng.choice([1, 2, 3])):
+                    source = rng.choice(sources)
                     report_rows.append(
                         {
                             "id": number * 3 + k,
                             "source_system": "bench",
                             "source_key": f"{number}-{k}",
-                            "source_type": rng.choice(sources).value,
+                            "source_type": source.value,
                             "source_name": "Benchmark source",
                             "original_text": f"Account {k} of incident {number}.",
                             "date_start": day,
@@ -143,8 +161,8 @@ def build_store(path: Path, incidents: int, seed: int = 11) -> None:
                             "topics": [],
                             "raw_record": {},
                             "incident_id": number,
-                            "sensitivity": "normal",
-                            "releasable_to": [],
+                            "sensitivity": "restricted" if restricted else "normal",
+                            "releasable_to": released if source is not SourceType.OWN_FORCE else [],
                         }
                     )
             bulk_insert(connection, table_of(Incident), rows)
@@ -154,10 +172,27 @@ def build_store(path: Path, incidents: int, seed: int = 11) -> None:
     engine.dispose()
 
 
+def ensure_users(path: Path) -> None:
+    """The analyst and the partner the benchmark signs in as, with :data:`PASSWORD`."""
+    engine = create_db_engine(f"sqlite:///{path}")
+    with session_factory(engine).begin() as session:
+        for username, role, organisation in USERS:
+            if session.scalar(select(User.id).where(User.username == username)) is None:
+                create_user(
+                    session,
+                    username=username,
+                    role=role,
+                    organisation=organisation,
+                    password=PASSWORD,
+                    actor="bench",
+                )
+    engine.dispose()
+
+
 def ensure_store(incidents: int) -> Path:
     folder = ROOT / "var" / "bench"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"api-{incidents}.sqlite3"
+    path = folder / f"api-{incidents}-v2.sqlite3"
     if path.exists():
         engine = create_db_engine(f"sqlite:///{path}")
         upgrade_schema(engine)
@@ -166,10 +201,12 @@ def ensure_store(incidents: int) -> Path:
         engine.dispose()
         if have == incidents:
             refresh_statistics(create_db_engine(f"sqlite:///{path}"))
+            ensure_users(path)
             return path
         path.unlink()
     began = time.perf_counter()
     build_store(path, incidents)
+    ensure_users(path)
     print(f"built {path.name} with {incidents:,} incidents in {time.perf_counter() - began:.0f} s")
     return path
 
@@ -187,6 +224,8 @@ def start_server(
         **os.environ,
         "CIVHARM_DATA_DIR": str(data_dir),
         "CIVHARM_WEB_CACHE_ENTRIES": "2048" if cache else "0",
+        # Plain http on the loopback address: the session cookie cannot be Secure.
+        "CIVHARM_COOKIE_SECURE": "false",
     }
     command = [
         sys.executable, "-m", "civharm", "--db", f"sqlite:///{store}", "serve",
@@ -204,13 +243,27 @@ def start_server(
     raise RuntimeError("the server did not start")
 
 
-def sign_in(base: str) -> str:
-    response = httpx.post(f"{base}/login", data={"username": "bench", "role": "analyst", "next": "/"})
-    cookie = response.history[0].cookies.get("civharm_dev_session") if response.history else None
-    cookie = cookie or response.cookies.get("civharm_dev_session")
+def sign_in(base: str, username: str) -> str:
+    """Sign in through the real sign-in page; the session cookie as a ``Cookie`` header value."""
+    response = httpx.post(f"{base}/login", data={"username": username, "password": PASSWORD, "next": "/"})
+    cookie = response.history[0].cookies.get("civharm_session") if response.history else None
+    cookie = cookie or response.cookies.get("civharm_session")
     if not cookie:
-        raise RuntimeError("could not sign in to the benchmark server")
-    return f"civharm_dev_session={cookie}"
+        raise RuntimeError(f"could not sign in to the benchmark server as {username}")
+    return f"civharm_session={cookie}"
+
+
+def partner_endpoints(released: list[str]) -> dict[str, list[str]]:
+    """What the partner reads: their list (the policy's scope on every query) and released dossiers."""
+    return {
+        "partner: list (newest first)": [f"/api/v1/incidents?page={p}" for p in (1, 2, 3, 10, 100)],
+        "partner: list, topic + status": [
+            f"/api/v1/incidents?topic={t}&status={s}"
+            for t in ("poc", "crsv")
+            for s in ("assessed", "received")
+        ],
+        "partner: detail (released)": [f"/api/v1/incidents/{code}" for code in released[:50]],
+    }
 
 
 def endpoints(codes: list[str], report_ids: list[int]) -> dict[str, list[str]]:
@@ -321,10 +374,14 @@ def main(argv: list[str] | None = None) -> None:
         "--no-cache", action="store_true", help="Turn the answer cache off for the load phase too."
     )
     args = parser.parse_args(argv)
+    Vault.ensure(KEY_FILE)
+    os.environ["CIVHARM_KEY_FILE"] = str(KEY_FILE)  # for this process's writes and the server's
     store = ensure_store(args.incidents)
     engine = create_db_engine(f"sqlite:///{store}")
     with engine.connect() as connection:
         codes = list(connection.execute(select(Incident.code).order_by(func.random()).limit(500)).scalars())
+        shared = select(Incident.code).where(Incident.releasable_to.like(f'%"{PARTNER}"%'))
+        released = list(connection.execute(shared.order_by(func.random()).limit(50)).scalars())
         report_ids = list(connection.execute(select(Report.id).order_by(func.random()).limit(20)).scalars())
     engine.dispose()
     port = free_port()
@@ -332,14 +389,15 @@ def main(argv: list[str] | None = None) -> None:
     server = start_server(store, port, args.workers, data_dir, cache=not args.no_cache)
     base = f"http://127.0.0.1:{port}"
     try:
-        cookie = sign_in(base)
+        cookie, partner = sign_in(base, "bench-analyst"), sign_in(base, "bench-partner")
         families = endpoints(codes, report_ids)
         print(
             f"\nLatency, one client, {args.rounds} requests per endpoint, {args.incidents:,} incidents (ms)"
         )
         print(f"{'endpoint':<44}{'p50':>8}{'p95':>8}{'p99':>8}")
-        for name, paths in families.items():
-            timings = latency(base, cookie, paths, args.rounds)
+        readers = [(cookie, families), (partner, partner_endpoints(released))]
+        for reader, name, paths in [(c, n, p) for c, fams in readers for n, p in fams.items()]:
+            timings = latency(base, reader, paths, args.rounds)
             p50, p95, p99 = statistics.median(timings), percentile(timings, 95), percentile(timings, 99)
             print(f"{name:<44}{p50:>8.1f}{p95:>8.1f}{p99:>8.1f}")
         mixed = [p for paths in families.values() for p in paths]

@@ -22,6 +22,7 @@ from civharm.reports.service import create_report
 from civharm.security.demo import load_security_demo
 from civharm.sites.demo import load_sites_demo
 from civharm.vocabulary import Outcome, PersonStatus, Sensitivity, Topic
+from civharm.web.demo import load_web_demo
 
 DEMO_SOURCE_SYSTEM = "demo"
 
@@ -52,6 +53,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     load_areas_demo(session, seed=seed)
     load_security_demo(session)
     load_lessons_demo(session)
+    load_web_demo(session)
     return summary
 
 

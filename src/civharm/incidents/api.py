@@ -42,10 +42,10 @@ def incidents_page(
         sort=query.sort,
         limit=query.per_page,
         offset=query.offset,
-        count_limit=query.count_limit,
+        count_limit=query.count_limit_for(principal),
     )
     items = show_incidents(session, principal, rows)
-    shown, exact = query.shown_total(total)
+    shown, exact = query.shown_total(total, query.count_limit_for(principal))
     return IncidentPage(
         items=items,
         total=shown,

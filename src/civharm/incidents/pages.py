@@ -8,8 +8,9 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from civharm.incidents.service import list_incidents
+from civharm.incidents.service import list_incidents, may_filter_by
 from civharm.security.policy import show_incidents
+from civharm.security.principal import Principal
 from civharm.vocabulary import Determination, Grading, IncidentStatus, SourceType, Topic
 from civharm.web.deps import PrincipalDep, SessionDep
 from civharm.web.dossier import build_dossier
@@ -31,13 +32,16 @@ def _query(request: Request) -> tuple[IncidentQuery, str | None]:
         return IncidentQuery(), f"Some filters were not understood and were ignored — {problems}"
 
 
-def filter_choices() -> dict[str, Any]:
+def filter_choices(principal: Principal) -> dict[str, Any]:
+    """The filters offered; a field the reader does not receive is not offered (filtering is reading)."""
+    internal = may_filter_by(principal, "determination")
     return {
         "topics": list(Topic),
         "statuses": list(IncidentStatus),
         "gradings": list(Grading),
-        "determinations": list(Determination),
+        "determinations": list(Determination) if internal else [],
         "source_types": list(SourceType),
+        "show_determination": internal,
     }
 
 
@@ -52,10 +56,10 @@ def incident_list(request: Request, session: SessionDep, principal: PrincipalDep
         sort=query.sort,
         limit=query.per_page,
         offset=query.offset,
-        count_limit=query.count_limit,
+        count_limit=query.count_limit_for(principal),
     )
     items = show_incidents(session, principal, rows)
-    total, exact = query.shown_total(total)
+    total, exact = query.shown_total(total, query.count_limit_for(principal))
     pages = max(1, -(-total // query.per_page))
     context = {
         "items": items,
@@ -65,7 +69,7 @@ def incident_list(request: Request, session: SessionDep, principal: PrincipalDep
         "query": query,
         "error": error,
         "sort_columns": SORT_COLUMNS,
-        **filter_choices(),
+        **filter_choices(principal),
     }
     template = "incidents/_results.html" if request.headers.get("HX-Request") else "incidents/list.html"
     return render(request, template, context)
@@ -87,6 +91,6 @@ def incident_map(request: Request, principal: PrincipalDep) -> Response:
         "query": query,
         "error": error,
         "geojson_url": "/api/v1/geo/incidents?" + api_params,
-        **filter_choices(),
+        **filter_choices(principal),
     }
     return render(request, "incidents/map.html", context)

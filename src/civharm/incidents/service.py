@@ -19,6 +19,8 @@ from civharm.incidents.models import Incident, IncidentTopic
 from civharm.incidents.schemas import IncidentCreate
 from civharm.reports.models import Report
 from civharm.security.policy import (
+    INCIDENT_SHARED,
+    Access,
     Who,
     exact_location_visible,
     incident_scope,
@@ -111,6 +113,9 @@ def filtered(query: Any, f: IncidentFilter, who: Who) -> Any:
     first, so totals, pages, search hits and map boxes never count hidden incidents.
     """
     query = query.where(incident_scope(who))
+    if f.determinations and not may_filter_by(who, "determination"):
+        # Filtering by a field is reading it: only those who receive it may filter by it.
+        raise ValidationError("determination is not a field you may filter by")
     if f.topics:
         query = query.where(
             exists().where(IncidentTopic.incident_id == Incident.id, IncidentTopic.topic.in_(f.topics))
@@ -122,8 +127,11 @@ def filtered(query: Any, f: IncidentFilter, who: Who) -> Any:
     if f.determinations:
         query = query.where(Incident.determination.in_(f.determinations))
     if f.source_types:
+        # Only reports the reader may see count, so a filter cannot reveal hidden (own-force) reports.
         query = query.where(
-            exists().where(Report.incident_id == Incident.id, Report.source_type.in_(f.source_types))
+            exists().where(
+                Report.incident_id == Incident.id, Report.source_type.in_(f.source_types), report_scope(who)
+            )
         )
     if f.date_from:
         query = query.where(or_(Incident.date_end >= f.date_from, Incident.date_start >= f.date_from))
@@ -144,6 +152,12 @@ def filtered(query: Any, f: IncidentFilter, who: Who) -> Any:
     if f.text and f.text.strip():
         query = query.where(_text_condition(f.text.strip(), who))
     return query
+
+
+def may_filter_by(who: Who, field: str) -> bool:
+    """Whether the policy's projection gives ``who`` this incident field (staff receive every field)."""
+    principal = who.principal if isinstance(who, Access) else who
+    return principal.is_staff or field in INCIDENT_SHARED
 
 
 def _text_condition(text: str, who: Who) -> ColumnElement[bool]:

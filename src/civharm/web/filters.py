@@ -11,9 +11,12 @@ from datetime import date
 from typing import Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from sqlalchemy import True_
 from starlette.datastructures import QueryParams
 
 from civharm.incidents.service import IncidentFilter
+from civharm.security.policy import incident_scope
+from civharm.security.principal import Principal
 from civharm.vocabulary import Determination, Grading, IncidentStatus, SourceType, Topic
 
 SortKey = Literal[
@@ -102,9 +105,16 @@ class IncidentQuery(BaseModel):
     def count_limit(self) -> int | None:
         return COUNT_LIMIT if self.is_filtered() else None
 
-    def shown_total(self, counted: int) -> tuple[int, bool]:
+    def count_limit_for(self, principal: Principal) -> int | None:
+        """Where counting stops for this reader: a reader whose view the policy narrows (a
+        partner's list is a filter over every incident) counts like a filtered list."""
+        everything = isinstance(incident_scope(principal), True_)
+        return COUNT_LIMIT if self.is_filtered() or not everything else None
+
+    def shown_total(self, counted: int, limit: int | Literal["query"] | None = "query") -> tuple[int, bool]:
         """What to tell the reader: ``(total, exact)``; ``(1000, False)`` means "1,000+"."""
-        limit = self.count_limit
+        if limit == "query":
+            limit = self.count_limit
         if limit is not None and counted > limit:
             return limit, False
         return counted, True

@@ -62,10 +62,11 @@ def when(value: date | datetime | str | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, str):
+        text = value
         try:
-            value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+            value = datetime.fromisoformat(text) if "T" in text else date.fromisoformat(text)
         except ValueError:
-            return value
+            return text
     if isinstance(value, datetime) and value.tzinfo is not None:
         value = value.astimezone(UTC)
     if isinstance(value, datetime):
