@@ -8,11 +8,12 @@ from sqlalchemy.orm import Session
 from civharm.db.schema import refresh_statistics
 from civharm.incidents.schemas import PlaceName
 from civharm.incidents.service import IncidentFilter, list_incidents, update_incident
+from civharm.security.principal import SYSTEM
 from tests.factories import make_incident
 
 
 def _found(session: Session, text: str) -> list[str]:
-    rows, total = list_incidents(session, filters=IncidentFilter(text=text))
+    rows, total = list_incidents(session, principal=SYSTEM, filters=IncidentFilter(text=text))
     assert total == len(rows)
     return sorted(row.title for row in rows)
 
