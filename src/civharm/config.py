@@ -33,6 +33,13 @@ class Settings(BaseSettings):
     response_overdue_days: int = 30
     #: Days an incident may wait for an assessment before it is overdue.
     assessment_overdue_days: int = 60
+    #: An online tile layer for the web maps, e.g. ``https://tiles.example.org/{z}/{x}/{y}.png``.
+    #: Empty (the default) keeps maps fully offline: country and admin-1 outlines only.
+    map_tile_url: str = ""
+    #: Attribution text shown with the tile layer (plain text).
+    map_tile_attribution: str = ""
+    #: JSON API answers each web worker keeps until the store changes (0 turns the cache off).
+    web_cache_entries: int = Field(default=2048, ge=0)
 
     #: The key that encrypts personal fields and seals the audit chain; kept outside the
     #: database (default: ``data_dir/keys/civharm.key``, created by ``civharm init``).

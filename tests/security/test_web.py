@@ -140,7 +140,7 @@ def test_every_response_carries_the_security_headers(client: TestClient) -> None
         assert "default-src 'self'" in csp and "frame-ancestors 'none'" in csp and "http" not in csp
         assert response.headers["x-frame-options"] == "DENY"
         assert response.headers["x-content-type-options"] == "nosniff"
-        assert response.headers["referrer-policy"] == "no-referrer"
+        assert response.headers["referrer-policy"] == "same-origin"
         assert "max-age" in response.headers["strict-transport-security"]
     _login(client)
     assert client.get("/api/v1/whoami").headers["cache-control"] == "no-store"

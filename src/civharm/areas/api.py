@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Query, status
+from fastapi import APIRouter, HTTPException, Path, Query, status
 
 from civharm.areas.queries import area_profile, areas_geojson, forecast_runs, frameworks
 from civharm.errors import NotFoundError
+from civharm.security.policy import may_see_history
 from civharm.security.principal import Principal
 from civharm.web.deps import PrincipalDep, SessionDep
 
 router = APIRouter(tags=["areas"])
+
+
+#: Database ids fit a signed 64-bit integer; larger numbers are a 422, not a 500.
+AreaId = Annotated[int, Path(ge=1, le=2**62)]
 
 
 @router.get("/areas")
@@ -19,7 +24,7 @@ def list_areas(
     session: SessionDep,
     principal: PrincipalDep,
     kind: str | None = Query(None, description="admin, priogrid or h3"),
-    level: int | None = Query(None, description="admin level or H3 resolution"),
+    level: int | None = Query(None, ge=0, le=20, description="admin level or H3 resolution"),
     framework: str | None = Query(None, description="add this framework's scores"),
     node: str | None = Query(None, description="the node scored (default: the framework's root)"),
     run: str | None = Query(None, description="add this forecast run's civilian deaths forecast"),
@@ -39,7 +44,7 @@ def list_frameworks(session: SessionDep, principal: PrincipalDep) -> dict[str, A
 
 
 @router.get("/areas/{area_id}")
-def get_area(area_id: int, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def get_area(area_id: AreaId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     """One area's profile: scores, latest indicator values, harm by month and topic, forecasts."""
     try:
         return profile_for(session, area_id=area_id, principal=principal)
@@ -48,7 +53,7 @@ def get_area(area_id: int, session: SessionDep, principal: PrincipalDep) -> dict
 
 
 @router.get("/areas/{area_id}/geojson")
-def get_area_geojson(area_id: int, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
+def get_area_geojson(area_id: AreaId, session: SessionDep, principal: PrincipalDep) -> dict[str, Any]:
     """The area alone as a FeatureCollection, for its profile's map."""
     try:
         area = profile_for(session, area_id=area_id, principal=principal)["area"]
@@ -64,11 +69,10 @@ def get_area_geojson(area_id: int, session: SessionDep, principal: PrincipalDep)
 def profile_for(session: Any, *, area_id: int, principal: Principal) -> dict[str, Any]:
     """The profile as ``principal`` may see it.
 
-    Counts of harm come from incidents, so they must pass the security feature's visibility
-    policy; until that policy exists they are shown to staff only, never to partners or
-    intake users.
+    Counts of harm come from all incidents of the area, so they follow the central policy's
+    decision on internal figures: staff only, never partners or intake users.
     """
     profile = area_profile(session, area_id=area_id)
-    if not principal.is_staff:
+    if not may_see_history(principal):
         profile["harm_by_month"] = []
     return profile

@@ -11,7 +11,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import BaseLoader, ChoiceLoader, DictLoader, Environment, FileSystemLoader, select_autoescape
 
-from civharm.areas.api import profile_for
+from civharm.areas.api import AreaId, profile_for
 from civharm.areas.queries import forecast_runs, frameworks
 from civharm.errors import NotFoundError
 from civharm.web.deps import PrincipalDep, SessionDep
@@ -76,7 +76,9 @@ def areas_page(
 
 
 @router.get("/areas/{area_id}", response_class=HTMLResponse)
-def area_page(request: Request, area_id: int, session: SessionDep, principal: PrincipalDep) -> HTMLResponse:
+def area_page(
+    request: Request, area_id: AreaId, session: SessionDep, principal: PrincipalDep
+) -> HTMLResponse:
     """An area's profile: its scores node by node, its indicators, harm by month and its forecasts."""
     try:
         profile = profile_for(session, area_id=area_id, principal=principal)

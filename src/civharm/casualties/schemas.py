@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from civharm.vocabulary import AgeGroup, Outcome, PersonStatus, Sex
 
@@ -59,3 +59,26 @@ class CasualtyCountCreate(BaseModel):
         if self.count_min > self.count_max:
             raise ValueError("count_min is greater than count_max")
         return self
+
+
+class CasualtyCountPublic(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    outcome: Outcome
+    sex: Sex
+    age_group: AgeGroup
+    status: PersonStatus
+    count_min: int
+    count_max: int
+
+
+class CasualtyPublic(BaseModel):
+    """One person as a reader sees them: the pseudonym always, names only when the policy allows."""
+
+    pseudonym: str
+    names: list[PersonName] | None = None
+    sex: Sex
+    age_group: AgeGroup
+    status: PersonStatus
+    outcome: Outcome
+    restricted: bool

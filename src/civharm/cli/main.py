@@ -20,6 +20,7 @@ from civharm.cli import (
     report,
     responses,
     security,
+    serve,
     sites,
     store,
     survivors,
@@ -48,6 +49,7 @@ app.add_typer(qual.app, name="qual")
 app.add_typer(lessons.app, name="lessons")
 store.register(app)
 demo.register(app)
+serve.register(app)
 sites.register(app)
 security.register(app)
 exchange.register(app)

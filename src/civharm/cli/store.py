@@ -8,7 +8,7 @@ import typer
 
 from civharm.cli.context import app_context
 from civharm.cli.security import cli_actor
-from civharm.db.schema import current_revision, upgrade_schema
+from civharm.db.schema import current_revision, refresh_statistics, upgrade_schema
 from civharm.security.encryption import encrypt_plaintext
 from civharm.security.principal import SYSTEM
 from civharm.security.vault import Vault
@@ -34,6 +34,7 @@ def init(ctx: typer.Context) -> None:
     if created:
         typer.echo(f"created key file {key_file} (mode 0600): back it up, apart from the database")
     upgrade_schema(context.engine)
+    refresh_statistics(context.engine)
     encrypted = encrypt_plaintext(context.engine, actor=cli_actor())
     if encrypted:
         typer.echo(f"encrypted the personal fields of {encrypted:,} casualty records stored before")

@@ -38,6 +38,7 @@ def create_db_engine(url: str, **kwargs: Any) -> Engine:
     install()
     parsed = make_url(url)
     kwargs.setdefault("json_serializer", json_dumps)
+    kwargs.setdefault("json_deserializer", orjson.loads)  # several times faster than json.loads on reads
     if parsed.get_backend_name() == "sqlite":
         database = parsed.database
         if database and database != ":memory:":

@@ -23,6 +23,7 @@ from civharm.reports.service import create_report
 from civharm.security.demo import load_security_demo
 from civharm.sites.demo import load_sites_demo
 from civharm.vocabulary import Outcome, PersonStatus, Sensitivity, Topic
+from civharm.web.demo import load_web_demo
 
 DEMO_SOURCE_SYSTEM = "demo"
 
@@ -54,6 +55,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     load_security_demo(session)
     load_lessons_demo(session)
     load_exchange_demo(session)
+    load_web_demo(session)
     return summary
 
 

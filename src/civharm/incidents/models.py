@@ -40,6 +40,11 @@ class Incident(Base):
         Index("ix_incidents_date_start_id", "date_start", "id"),
         Index("ix_incidents_status", "status"),
         Index("ix_incidents_country_admin1", "country_iso3", "admin1"),
+        # 0008_web: the web list's filters and sorts at 100,000 incidents
+        Index("ix_incidents_admin1_date_start", "admin1", "date_start"),
+        Index("ix_incidents_determination_date_start", "determination", "date_start"),
+        Index("ix_incidents_grading_determination_date", "grading", "determination", "date_start"),
+        Index("ix_incidents_killed_max_id", "killed_max", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -6,23 +6,27 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import String, cast, exists, func, or_, select
+from sqlalchemy import ColumnElement, Integer, String, and_, bindparam, cast, exists, func, or_, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from civharm.db.base import utcnow
+from civharm.db.text import TRIGRAM_MIN, by_dialect, fts_phrase
 from civharm.errors import ConflictError, NotFoundError, ValidationError
 from civharm.incidents.codes import allocate_codes
 from civharm.incidents.models import Incident, IncidentTopic
 from civharm.incidents.schemas import IncidentCreate
 from civharm.reports.models import Report
 from civharm.security.policy import (
+    INCIDENT_SHARED,
     Access,
-    access_for,
+    Who,
     exact_location_visible,
     incident_scope,
     incident_text_match,
     report_scope,
+    restricted_visible,
 )
 from civharm.security.principal import Principal
 from civharm.vocabulary import Determination, Grading, IncidentStatus, SourceType, Topic
@@ -102,9 +106,16 @@ def get_incident(session: Session, *, code: str) -> Incident:
     return incident
 
 
-def _filtered(query: Any, f: IncidentFilter, access: Access) -> Any:
-    # The visibility policy first: totals, pages and search hits never count hidden incidents.
-    query = query.where(incident_scope(access))
+def filtered(query: Any, f: IncidentFilter, who: Who) -> Any:
+    """``query`` narrowed to the incidents ``who`` may see and by ``f``.
+
+    Any select over incidents works: rows, counts or aggregates. The visibility policy comes
+    first, so totals, pages, search hits and map boxes never count hidden incidents.
+    """
+    query = query.where(incident_scope(who))
+    if f.determinations and not may_filter_by(who, "determination"):
+        # Filtering by a field is reading it: only those who receive it may filter by it.
+        raise ValidationError("determination is not a field you may filter by")
     if f.topics:
         query = query.where(
             exists().where(IncidentTopic.incident_id == Incident.id, IncidentTopic.topic.in_(f.topics))
@@ -116,8 +127,11 @@ def _filtered(query: Any, f: IncidentFilter, access: Access) -> Any:
     if f.determinations:
         query = query.where(Incident.determination.in_(f.determinations))
     if f.source_types:
+        # Only reports the reader may see count, so a filter cannot reveal hidden (own-force) reports.
         query = query.where(
-            exists().where(Report.incident_id == Incident.id, Report.source_type.in_(f.source_types))
+            exists().where(
+                Report.incident_id == Incident.id, Report.source_type.in_(f.source_types), report_scope(who)
+            )
         )
     if f.date_from:
         query = query.where(or_(Incident.date_end >= f.date_from, Incident.date_start >= f.date_from))
@@ -130,14 +144,49 @@ def _filtered(query: Any, f: IncidentFilter, access: Access) -> Any:
     if f.bbox:
         min_lon, min_lat, max_lon, max_lat = f.bbox
         # Withheld coordinates (restricted incidents, for those not cleared) must not be probed.
-        query = query.where(exact_location_visible(access), Incident.latitude.between(min_lat, max_lat))
+        query = query.where(exact_location_visible(who), Incident.latitude.between(min_lat, max_lat))
         if min_lon <= max_lon:
             query = query.where(Incident.longitude.between(min_lon, max_lon))
         else:  # the box crosses the antimeridian
             query = query.where(or_(Incident.longitude >= min_lon, Incident.longitude <= max_lon))
-    if f.text:
-        query = query.where(incident_text_match(access, f"%{f.text.strip()}%"))
+    if f.text and f.text.strip():
+        query = query.where(_text_condition(f.text.strip(), who))
     return query
+
+
+def may_filter_by(who: Who, field: str) -> bool:
+    """Whether the policy's projection gives ``who`` this incident field (staff receive every field)."""
+    principal = who.principal if isinstance(who, Access) else who
+    return principal.is_staff or field in INCIDENT_SHARED
+
+
+def _text_condition(text: str, who: Who) -> ColumnElement[bool]:
+    """Incidents whose title, place, code, place names or (where ``who`` may read it) description
+    contain ``text``, in any case.
+
+    The policy's :func:`incident_text_match` says which fields may be searched; on SQLite a
+    trigram full-text index answers the same question (``civharm.db.text``), so a rare word
+    does not mean reading every incident. PostgreSQL, and texts shorter than three
+    characters, use the policy's LIKE directly.
+    """
+    scan = incident_text_match(who, f"%{text}%")
+    if len(text) < TRIGRAM_MIN:
+        return scan
+    phrase = fts_phrase(text)
+    # A restricted incident's description is searched only for those cleared to read it.
+    indexed = or_(
+        _fts_ids(f"{{title place_name code place_names}} : {phrase}"),
+        and_(_fts_ids(f"description : {phrase}"), restricted_visible(who)),
+    )
+    return by_dialect(scan, sqlite=indexed)
+
+
+def _fts_ids(query: str) -> ColumnElement[bool]:
+    return Incident.id.in_(
+        sql_text("SELECT rowid FROM fts_incidents WHERE fts_incidents MATCH :query")
+        .bindparams(bindparam("query", query, unique=True))  # two searches may share a statement
+        .columns(rowid=Integer)
+    )
 
 
 def list_incidents(
@@ -148,14 +197,16 @@ def list_incidents(
     sort: str = "-date",
     limit: int = 50,
     offset: int = 0,
+    count_limit: int | None = None,
 ) -> tuple[list[Incident], int]:
     """A page of the incidents ``principal`` may see matching ``filters``, and how many match.
 
-    ``sort`` is a key of :data:`SORTABLE`, prefixed with ``-`` for descending order. Project
-    the rows with :func:`civharm.security.policy.show_incidents` before showing them.
+    ``sort`` is a key of :data:`SORTABLE`, prefixed with ``-`` for descending order. With
+    ``count_limit`` counting stops there: a total of ``count_limit + 1`` means "more than
+    ``count_limit``" (a page never needs more). Project the rows with
+    :func:`civharm.security.policy.show_incidents` before showing them.
     """
     f = filters or IncidentFilter()
-    access = access_for(session, principal)
     key = sort.lstrip("-")
     if key not in SORTABLE:
         raise ValidationError(f"cannot sort by {key!r}; choose one of {', '.join(SORTABLE)}")
@@ -164,9 +215,12 @@ def list_incidents(
         ordering = [column.desc().nulls_last(), Incident.id.desc()]
     else:
         ordering = [column.asc().nulls_last(), Incident.id.asc()]
-    total = session.scalar(_filtered(select(func.count(Incident.id)), f, access)) or 0
+    ids = filtered(select(Incident.id), f, principal)
+    if count_limit is not None:
+        ids = ids.limit(count_limit + 1)
+    total = session.scalar(select(func.count()).select_from(ids.subquery())) or 0
     rows = session.scalars(
-        _filtered(select(Incident), f, access).order_by(*ordering).limit(limit).offset(offset)
+        filtered(select(Incident), f, principal).order_by(*ordering).limit(limit).offset(offset)
     ).all()
     return list(rows), int(total)
 
@@ -205,7 +259,5 @@ def update_incident(
 
 def report_count(session: Session, incident: Incident, *, principal: Principal) -> int:
     """How many of the incident's reports ``principal`` may see."""
-    query = select(func.count(Report.id)).where(
-        Report.incident_id == incident.id, report_scope(access_for(session, principal))
-    )
+    query = select(func.count(Report.id)).where(Report.incident_id == incident.id, report_scope(principal))
     return int(session.scalar(query) or 0)

@@ -1,8 +1,8 @@
 """HTML pages: the lessons register, one lesson, and the monthly report (HTML or PDF).
 
 The register is internal to the civilian-harm cell: partners and intake users get 403. The
-monthly report's incident queries take ``scope``; the web app passes the security feature's
-visibility policy there once it exists (see docs/lessons.md).
+monthly report's incident queries take ``scope``: the central policy's incident condition
+(``civharm.security.policy.incident_scope``) for the reader.
 """
 
 from __future__ import annotations
@@ -17,8 +17,10 @@ from jinja2 import ChoiceLoader, DictLoader, Environment, PackageLoader, select_
 
 from civharm.errors import NotFoundError, ValidationError
 from civharm.lessons import service
+from civharm.lessons.api import policy_scope
 from civharm.lessons.monthly import build_monthly_report, render_monthly_html
 from civharm.lessons.render import html_to_pdf
+from civharm.security.policy import may_see_history
 from civharm.security.principal import Principal
 from civharm.web.deps import PrincipalDep, SessionDep
 
@@ -43,7 +45,8 @@ _pages = Environment(loader=ChoiceLoader(_loaders()), autoescape=select_autoesca
 
 
 def _staff(principal: Principal) -> None:
-    if not principal.is_staff:
+    # Internal to the cell: the central policy's "internal workflow" decision (staff roles).
+    if not may_see_history(principal):
         raise HTTPException(status.HTTP_403_FORBIDDEN, "the lessons register is internal to the cell")
 
 
@@ -79,7 +82,7 @@ def monthly_report_page(
     """The monthly report as a standalone HTML document or a PDF download."""
     _staff(principal)
     try:
-        report = build_monthly_report(session, month=month)
+        report = build_monthly_report(session, month=month, scope=policy_scope(principal))
     except ValidationError as exc:
         raise HTTPException(422, str(exc)) from exc
     html = render_monthly_html(report)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from civharm.errors import NotFoundError
 from civharm.qualitative.models import QualProject
+from civharm.security.policy import may_see_history
 from civharm.security.principal import Principal, Role
 
 
@@ -12,7 +13,7 @@ def may_read(principal: Principal, project: QualProject) -> bool:
 
     Partners and intake users never see interview material.
     """
-    if not principal.is_staff:
+    if not may_see_history(principal):  # the central policy: internal material, staff roles only
         return False
     if principal.role == Role.ADMIN or principal.username in project.coders:
         return True

@@ -37,6 +37,7 @@ class Report(Base):
         Index("ix_reports_incident_id", "incident_id"),
         Index("ix_reports_date_start", "date_start"),
         Index("ix_reports_import_id", "import_id"),
+        Index("ix_reports_source_type_incident_id", "source_type", "incident_id"),  # 0008_web
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

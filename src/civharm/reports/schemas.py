@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Any
+from datetime import date, datetime
+from typing import Any, Self
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from civharm.precision import DatePrecision, LocationPrecision
 from civharm.rules import check_when_where_how_many
 from civharm.vocabulary import Cause, Reliability, Sensitivity, SourceType, Topic
 
 
-class ReportCreate(BaseModel):
-    """What a source said. Example: ``ReportCreate(source_type="media", source_name="Enab Baladi")``."""
+class ReportSubmission(BaseModel):
+    """What a person submits about a source (the intake form and ``POST /api/v1/reports``).
+
+    Example: ``ReportSubmission(source_type="ngo", source_name="Field Protection Network")``.
+    """
 
     source_type: SourceType
     source_name: str = Field(min_length=1, max_length=300)
-    source_system: str | None = Field(default=None, max_length=40)
-    source_key: str | None = Field(default=None, max_length=120)
-    original_text: str = ""
+    original_text: str = Field(default="", max_length=100_000)
     language: str | None = Field(default=None, max_length=16)
     translation: str | None = None
     url: str | None = Field(default=None, max_length=2000)
@@ -44,9 +45,58 @@ class ReportCreate(BaseModel):
     topics: list[Topic] = Field(default_factory=list)
     sensitivity: Sensitivity = Sensitivity.NORMAL
     releasable_to: list[str] = Field(default_factory=list)
-    raw_record: dict[str, Any] = Field(default_factory=dict)
 
     @model_validator(mode="after")
-    def _consistent(self) -> ReportCreate:
+    def _consistent(self) -> Self:
         check_when_where_how_many(self)
         return self
+
+
+class ReportCreate(ReportSubmission):
+    """What a source said, as an import or a service records it (with the source system's own key).
+
+    Example: ``ReportCreate(source_type="media", source_name="Enab Baladi")``.
+    """
+
+    source_system: str | None = Field(default=None, max_length=40)
+    source_key: str | None = Field(default=None, max_length=120)
+    raw_record: dict[str, Any] = Field(default_factory=dict)
+
+
+class ReportPublic(BaseModel):
+    """A report as a reader sees it; fields a reader may not see are left empty by the policy."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    source_type: SourceType
+    source_name: str
+    reliability: Reliability
+    original_text: str
+    language: str | None
+    translation: str | None
+    url: str | None
+    archive_ref: str | None
+    material_date: date | None
+    date_start: date | None
+    date_end: date | None
+    date_precision: DatePrecision
+    date_precision_code: str | None
+    latitude: float | None
+    longitude: float | None
+    location_precision: LocationPrecision
+    location_precision_code: str | None
+    place_name: str | None
+    admin1: str | None
+    country_iso3: str | None
+    killed_min: int | None
+    killed_max: int | None
+    killed_best: int | None
+    injured_min: int | None
+    injured_max: int | None
+    cause: Cause
+    topics: list[str]
+    sensitivity: Sensitivity
+    source_system: str
+    submitted_by: str | None
+    created_at: datetime

@@ -7,10 +7,10 @@ import uuid
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from civharm.errors import NotFoundError
+from civharm.errors import NotFoundError, PermissionDeniedError
 from civharm.reports.models import Report
-from civharm.reports.schemas import ReportCreate
-from civharm.security.policy import access_for, report_scope
+from civharm.reports.schemas import ReportCreate, ReportSubmission
+from civharm.security.policy import Action, access_for, permits, report_scope, require
 from civharm.security.principal import Principal
 
 MANUAL_SOURCE_SYSTEM = "intake"
@@ -29,6 +29,26 @@ def create_report(session: Session, *, data: ReportCreate, submitted_by: str | N
     session.add(report)
     session.flush()
     return report
+
+
+def submit_report(session: Session, *, data: ReportSubmission, principal: Principal) -> Report:
+    """Record a report a person submitted (intake form or API) in the ``intake`` system.
+
+    The principal's role must allow submitting; releasing to other organisations is a marking
+    change and needs the release permission. A report from someone in an organisation is
+    released to that organisation, so colleagues there see it too.
+    """
+    require(principal, Action.SUBMIT_REPORT)
+    if data.releasable_to and not permits(principal, Action.RELEASE):
+        raise PermissionDeniedError(
+            f"{principal.role.value} users may not release reports to organisations; "
+            "leave releasable_to empty"
+        )
+    releasable = list(data.releasable_to)
+    if principal.organisation and principal.organisation not in releasable:
+        releasable.append(principal.organisation)
+    create = ReportCreate(**data.model_dump(exclude={"releasable_to"}), releasable_to=releasable)
+    return create_report(session, data=create, submitted_by=principal.username)
 
 
 def get_report(session: Session, *, report_id: int) -> Report:

@@ -14,9 +14,9 @@ The app must run :class:`civharm.security.web.SecurityMiddleware` and keep its `
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import APIRouter, HTTPException, Request, Response, status
+from fastapi import APIRouter, HTTPException, Path, Request, Response, status
 from pydantic import BaseModel, Field
 
 from civharm.config import Settings
@@ -123,7 +123,9 @@ def new_token(body: TokenRequest, session: SessionDep, principal: PrincipalDep) 
 
 
 @router.delete("/tokens/{token_id}", status_code=status.HTTP_204_NO_CONTENT)
-def drop_token(token_id: int, session: SessionDep, principal: PrincipalDep) -> None:
+def drop_token(
+    token_id: Annotated[int, Path(ge=1, le=2**62)], session: SessionDep, principal: PrincipalDep
+) -> None:
     try:
         revoke_token(session, token_id=token_id, username=principal.username)
     except NotFoundError as exc:

@@ -30,7 +30,7 @@ def _bbox(text: str | None) -> tuple[float, float, float, float] | None:
         min_lon, min_lat, max_lon, max_lat = (float(v) for v in text.split(","))
     except ValueError:
         raise HTTPException(
-            status.HTTP_422_UNPROCESSABLE_ENTITY, "bbox must be min_lon,min_lat,max_lon,max_lat"
+            status.HTTP_422_UNPROCESSABLE_CONTENT, "bbox must be min_lon,min_lat,max_lon,max_lat"
         ) from None
     return min_lon, min_lat, max_lon, max_lat
 
@@ -73,7 +73,7 @@ def screen(request: ScreeningRequest, session: SessionDep, principal: PrincipalD
             date_to=request.date_to,
         )
     except ValidationError as exc:
-        raise HTTPException(status.HTTP_422_UNPROCESSABLE_ENTITY, str(exc)) from None
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from None
 
 
 @router.post("/screen/batch", response_model=list[PointScreening])

@@ -16,12 +16,13 @@ from datetime import date
 from typing import Any
 
 import numpy as np
-from sqlalchemy import ColumnElement, Row, String, and_, cast, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from civharm.errors import ValidationError
 from civharm.incidents.models import Incident, IncidentTopic
-from civharm.security.principal import Principal, Role
+from civharm.security.policy import exact_location_visible, incident_scope
+from civharm.security.principal import Principal
 from civharm.sites.geometry import (
     EARTH_RADIUS_KM,
     Floats,
@@ -83,15 +84,9 @@ def _in_box(
 
 
 def visible_incidents(principal: Principal) -> ColumnElement[bool]:
-    """The one place screening decides which incidents a principal may see.
-
-    Until the security feature's central policy (civharm.security.policy) lands, partners see
-    only incidents released to their organisation and staff see all; the policy replaces this.
-    """
-    if principal.role is Role.PARTNER:
-        organisation = principal.organisation or ""
-        return cast(Incident.releasable_to, String).like(f'%"{organisation}"%')
-    return Incident.id.is_not(None)
+    """Incidents screening may use for ``principal``: the central policy's scope, and only those
+    whose exact location the policy lets them see (distances would otherwise reveal it)."""
+    return and_(incident_scope(principal), exact_location_visible(principal))
 
 
 # --- what was found -------------------------------------------------------------------------------

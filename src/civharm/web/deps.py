@@ -31,5 +31,7 @@ def get_principal(request: Request) -> Principal:
     return principal
 
 
-SessionDep = Annotated[Session, Depends(get_session)]
+#: ``scope="function"``: the session commits before the response is sent. Otherwise a browser
+#: following a redirect (sign-in, a submitted form) can arrive before the write is committed.
+SessionDep = Annotated[Session, Depends(get_session, scope="function")]
 PrincipalDep = Annotated[Principal, Depends(get_principal)]

@@ -18,6 +18,8 @@ from civharm.security.policy.access import (
     may_see_casualty_records,
     may_see_incident,
     may_see_report,
+    own_submission,
+    sees_restricted,
 )
 from civharm.security.policy.fields import project_casualty, project_incident, project_report
 from civharm.security.principal import Principal
@@ -25,6 +27,9 @@ from civharm.vocabulary import Sensitivity
 
 
 def _note_reads(session: Session, table: str, ids: list[int]) -> None:
+    """Record the disclosure of restricted records. Only records whose restricted fields were
+    actually given are recorded: a restricted record shown with those fields withheld discloses
+    nothing restricted (and recording it would turn every list into a write)."""
     record_read(session, table_name=table, record_ids=[str(i) for i in ids])
 
 
@@ -58,7 +63,12 @@ def show_incidents(
     """The incidents the principal may see, projected; hidden ones are left out."""
     access = access_for(session, principal)
     shown = [i for i in incidents if may_see_incident(access, i)]
-    _note_reads(session, "incidents", [i.id for i in shown if i.sensitivity is Sensitivity.RESTRICTED])
+    disclosed = [
+        i.id
+        for i in shown
+        if i.sensitivity is Sensitivity.RESTRICTED and sees_restricted(access, incident_id=i.id)
+    ]
+    _note_reads(session, "incidents", disclosed)
     return [project_incident(access, i) for i in shown]
 
 
@@ -66,7 +76,13 @@ def show_reports(session: Session, principal: Principal, reports: Iterable[Repor
     """The reports the principal may see, projected; hidden ones are left out."""
     access = access_for(session, principal)
     shown = [r for r in reports if may_see_report(access, r)]
-    _note_reads(session, "reports", [r.id for r in shown if r.sensitivity is Sensitivity.RESTRICTED])
+    disclosed = [
+        r.id
+        for r in shown
+        if r.sensitivity is Sensitivity.RESTRICTED
+        and (own_submission(access, r) or sees_restricted(access, incident_id=r.incident_id))
+    ]
+    _note_reads(session, "reports", disclosed)
     wanted = {r.incident_id for r in shown if r.incident_id is not None}
     # One query for the incidents of the whole list, not one per report.
     parents = (
@@ -83,5 +99,6 @@ def show_casualties(session: Session, principal: Principal, incident: Incident) 
     people = list(
         session.scalars(select(Casualty).where(Casualty.incident_id == incident.id).order_by(Casualty.id))
     )
-    _note_reads(session, "casualties", [c.id for c in people if c.restricted])
+    identified = access.staff and sees_restricted(access, incident_id=incident.id)
+    _note_reads(session, "casualties", [c.id for c in people if c.restricted and identified])
     return [project_casualty(access, c, incident=incident) for c in people]
