@@ -7,7 +7,7 @@ import sys
 import typer
 
 from civharm import __version__
-from civharm.cli import demo, imports, incidents, store
+from civharm.cli import demo, imports, incidents, linkage, store
 from civharm.cli.context import AppContext
 from civharm.config import load_settings
 from civharm.errors import CivharmError, InputFileError
@@ -23,6 +23,7 @@ app.add_typer(imports.app, name="import")
 app.add_typer(incidents.app, name="incidents")
 store.register(app)
 demo.register(app)
+linkage.register(app)
 
 
 def _version(value: bool) -> None:
