@@ -35,3 +35,10 @@ def january_2017(shared_data: Path) -> tuple[list[LinkRecord], list[str]]:
 def linked(january_2017: tuple[list[LinkRecord], list[str]]) -> Linked:
     records, truth = january_2017
     return Linked(records, truth, link_records(records))
+
+
+@pytest.fixture(scope="session")
+def linked_pairs(linked: Linked) -> tuple[object, ...]:
+    from civharm.linkage.features import feature_frame
+
+    return feature_frame(linked.records), linked.result.pairs, linked.result.params

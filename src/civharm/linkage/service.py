@@ -94,7 +94,7 @@ def link_store(session: Session, *, actor: str, retrain: bool = True) -> StoreLi
             actor=actor,
             decided_by="engine",
             reason=f"{len(new)} report(s) grouped by the linkage engine",
-            before={"reports": {str(r.id): None for r in new}},
+            before={"reports": {str(r.id): None for r in new}, "created": not existing},
             evidence={"merges": evidence.get(label, []), "match_probability": probabilities},
         )
     session.flush()
@@ -289,10 +289,7 @@ def _drop_if_empty(
     ):
         return
     # Only an incident the undone decision created is removed; one that existed before stays.
-    created = (
-        created_by_decision.kind == "split"
-        or incident.created_at >= created_by_decision.created_at - timedelta(seconds=1)
-    )
+    created = created_by_decision.kind == "split" or bool(created_by_decision.before.get("created"))
     if created and not session.scalar(
         select(Casualty.id).where(Casualty.incident_id == incident.id).limit(1)
     ):
