@@ -84,9 +84,14 @@ def train(
     return params
 
 
-def predict(frame: pd.DataFrame, params: ModelParams, *, db_api: Any = None) -> pd.DataFrame:
-    """Candidate pairs with probability at least :data:`KEEP_PROBABILITY` and their levels."""
-    linker = Linker(frame, splink_settings(params), db_api=db_api or duckdb_api())
+def predict(
+    frame: Any, params: ModelParams, *, db_api: Any = None, dialect: str = "duckdb"
+) -> pd.DataFrame:
+    """Candidate pairs with probability at least :data:`KEEP_PROBABILITY` and their levels.
+
+    ``frame`` is a pandas frame for DuckDB, or a Spark DataFrame with ``dialect="spark"``.
+    """
+    linker = Linker(frame, splink_settings(params, dialect=dialect), db_api=db_api or duckdb_api())
     pairs = linker.inference.predict(threshold_match_probability=KEEP_PROBABILITY)
     out = pairs.as_pandas_dataframe()
     keep = ["rid_l", "rid_r", "match_weight", "match_probability"] + [
