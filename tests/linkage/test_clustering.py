@@ -33,7 +33,9 @@ def test_connected_components_would_have_chained_them() -> None:
     assert len(set(labels.tolist())) == 2
 
 
-def _report(rid: str, day: int, *, killed: int, text: str, source: str, place: str = "Al-Mayadin") -> LinkRecord:
+def _report(
+    rid: str, day: int, *, killed: int, text: str, source: str, place: str = "Al-Mayadin"
+) -> LinkRecord:
     return LinkRecord(
         report_id=rid,
         source=source,
@@ -49,8 +51,17 @@ def _report(rid: str, day: int, *, killed: int, text: str, source: str, place: s
 def test_two_distinct_strikes_in_one_town_on_consecutive_days_stay_apart() -> None:
     records = [
         _report("a1", 10, killed=12, text="Airstrike hit the market in the morning", source="media-01"),
-        _report("a2", 10, killed=11, text="Warplanes struck the souq this morning", source="ngo-01", place="Mayadeen"),
-        _report("a3", 10, killed=12, text="غارة على سوق الميادين صباح", source="council-01", place="الميادين"),
+        _report(
+            "a2",
+            10,
+            killed=11,
+            text="Warplanes struck the souq this morning",
+            source="ngo-01",
+            place="Mayadeen",
+        ),
+        _report(
+            "a3", 10, killed=12, text="غارة على سوق الميادين صباح", source="council-01", place="الميادين"
+        ),
         _report("b1", 11, killed=2, text="Clashes near the checkpoint overnight", source="media-01"),
         _report("b2", 11, killed=2, text="Gunfire at a checkpoint at night", source="ngo-01"),
     ]
@@ -62,7 +73,12 @@ def test_two_distinct_strikes_in_one_town_on_consecutive_days_stay_apart() -> No
 
 
 def test_arabic_and_latin_spellings_fold_to_one_name() -> None:
-    assert fold_place("Al-Mayadin") == fold_place("Mayadeen") == fold_place("الميادين") == fold_place("El Mayadin")
+    assert (
+        fold_place("Al-Mayadin")
+        == fold_place("Mayadeen")
+        == fold_place("الميادين")
+        == fold_place("El Mayadin")
+    )
     assert fold_place("Deir ez-Zor") == fold_place("دير الزور") == fold_place("Dayr az Zawr")
     assert fold_place("Manbij") == fold_place("منبج")
     assert fold_place("Raqqa") != fold_place("Manbij")
@@ -74,13 +90,16 @@ def test_python_scores_match_splink(linked_pairs: tuple[object, ...]) -> None:
     for _, pair in pairs.head(300).iterrows():  # type: ignore[attr-defined]
         left, right = _clean(rows[int(pair["rid_l"])]), _clean(rows[int(pair["rid_r"])])
         weight, _ = score_pair(params, left, right)
-        assert abs(probability(weight) - float(pair["match_probability"])) < 1e-6 or abs(
-            weight - float(pair["match_weight"])
-        ) < 1e-6
+        assert (
+            abs(probability(weight) - float(pair["match_probability"])) < 1e-6
+            or abs(weight - float(pair["match_weight"])) < 1e-6
+        )
 
 
 def _clean(row: dict[str, object]) -> dict[str, object]:
-    return {k: (None if v is None or (isinstance(v, float) and v != v) or v is _NA else v) for k, v in row.items()}
+    return {
+        k: (None if v is None or (isinstance(v, float) and v != v) or v is _NA else v) for k, v in row.items()
+    }
 
 
 try:
@@ -94,6 +113,8 @@ except ImportError:  # pragma: no cover
 def test_a_single_new_report_is_scored_like_the_batch() -> None:
     params = ModelParams.starting()
     a = feature_row(0, _report("a1", 10, killed=3, text="shelling of the market", source="s1"))
-    b = feature_row(1, _report("a2", 10, killed=3, text="shells hit the market", source="s2", place="Mayadeen"))
+    b = feature_row(
+        1, _report("a2", 10, killed=3, text="shells hit the market", source="s2", place="Mayadeen")
+    )
     weight, parts = score_pair(params, a, b)
     assert parts["place"][0] == 1 and parts["date"][0] == 1 and weight > 0

@@ -25,7 +25,9 @@ ROWS = [
 def test_link_file_to_file(tmp_path: Path) -> None:
     source, out = tmp_path / "reports.csv", tmp_path / "clusters.csv"
     source.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
-    result = runner.invoke(app, ["link", "--input", str(source), "--output", str(out), "--explain", str(tmp_path / "e.jsonl")])
+    result = runner.invoke(
+        app, ["link", "--input", str(source), "--output", str(out), "--explain", str(tmp_path / "e.jsonl")]
+    )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert list(rows[0])[:3] == ["report_id", "incident_id", "match_probability"]
@@ -43,12 +45,27 @@ def test_link_file_to_file(tmp_path: Path) -> None:
         ("", "row 1, field '': the file is empty"),
         ("report_id,source,date\nr1,x,2017-01-01\n", "row 1, field 'latitude': column is missing"),
         (HEADER, "the file has a header row but no reports"),
-        (HEADER + ROWS[0].replace("2017-03-10", "10th of March") + "\n", "row 2, field 'date': is not a valid date"),
+        (
+            HEADER + ROWS[0].replace("2017-03-10", "10th of March") + "\n",
+            "row 2, field 'date': is not a valid date",
+        ),
         (HEADER + ROWS[0].replace("35.0198", "north") + "\n", "row 2, field 'latitude': is not a number"),
-        (HEADER + ROWS[0].replace("35.0198", "95") + "\n", "row 2, field 'latitude': latitude must be between"),
-        (HEADER + ROWS[0].replace(",40.4515,", ",,") + "\n", "row 2, field 'longitude': is empty while the other"),
-        (HEADER + ROWS[0].replace(",day,", ",fortnight,") + "\n", "row 2, field 'date_precision': must be one of"),
-        (HEADER + ROWS[0].replace(",4,2,", ",5-3,2,") + "\n", "row 2, field 'civilians_killed': range must be"),
+        (
+            HEADER + ROWS[0].replace("35.0198", "95") + "\n",
+            "row 2, field 'latitude': latitude must be between",
+        ),
+        (
+            HEADER + ROWS[0].replace(",40.4515,", ",,") + "\n",
+            "row 2, field 'longitude': is empty while the other",
+        ),
+        (
+            HEADER + ROWS[0].replace(",day,", ",fortnight,") + "\n",
+            "row 2, field 'date_precision': must be one of",
+        ),
+        (
+            HEADER + ROWS[0].replace(",4,2,", ",5-3,2,") + "\n",
+            "row 2, field 'civilians_killed': range must be",
+        ),
         (HEADER + ROWS[0] + "\n" + ROWS[0] + "\n", "row 3, field 'report_id': repeats the id of row 2"),
     ],
 )

@@ -28,7 +28,9 @@ ANALYST = Principal(username="ana", role=Role.ANALYST)
 def _two_events(session: Session) -> list[Report]:
     common = {"date_precision": DatePrecision.DAY, "location_precision": LocationPrecision.SETTLEMENT}
     market = [
-        make_report(session, source_name=s, place_name=p, original_text=t, killed_min=k, killed_max=k, **common)
+        make_report(
+            session, source_name=s, place_name=p, original_text=t, killed_min=k, killed_max=k, **common
+        )
         for s, p, t, k in (
             ("River Post", "Al Mayadin", "Airstrike hit the market in the morning, 4 killed", 4),
             ("Valley Monitor", "الميادين", "غارة على سوق الميادين صباح", 4),
@@ -37,10 +39,21 @@ def _two_events(session: Session) -> list[Report]:
     ]
     checkpoint = [
         make_report(
-            session, source_name=s, original_text=t, date_start=date(2026, 3, 20), latitude=35.4, longitude=40.1,
-            place_name="Hajin", killed_min=1, killed_max=1, **common,
+            session,
+            source_name=s,
+            original_text=t,
+            date_start=date(2026, 3, 20),
+            latitude=35.4,
+            longitude=40.1,
+            place_name="Hajin",
+            killed_min=1,
+            killed_max=1,
+            **common,
         )
-        for s, t in (("River Post", "Clashes at a checkpoint at night"), ("Field Network", "Gunfire at the checkpoint overnight"))
+        for s, t in (
+            ("River Post", "Clashes at a checkpoint at night"),
+            ("Field Network", "Gunfire at the checkpoint overnight"),
+        )
     ]
     return market + checkpoint
 
@@ -64,7 +77,14 @@ def test_link_groups_unlinked_reports_with_evidence_and_undo(session: Session) -
 def test_a_new_report_joins_the_existing_incident(session: Session) -> None:
     _two_events(session)
     link_store(session, actor="ana")
-    late = make_report(session, source_name="UN note", place_name="Al-Mayadin", original_text="market airstrike", killed_min=4, killed_max=4)
+    late = make_report(
+        session,
+        source_name="UN note",
+        place_name="Al-Mayadin",
+        original_text="market airstrike",
+        killed_min=4,
+        killed_max=4,
+    )
     summary = link_store(session, actor="ana")
     assert summary.incidents_created == [] and sum(summary.attached.values()) == 1
     assert late.incident_id is not None
@@ -91,7 +111,9 @@ def test_split_moves_reports_to_a_new_incident_and_back(session: Session) -> Non
     first, second = make_report(session), make_report(session, place_name="Hajin")
     first.incident_id = second.incident_id = incident.id
     session.flush()
-    decision = split_incident(session, code=incident.code, report_ids=[second.id], actor="ana", reason="two strikes")
+    decision = split_incident(
+        session, code=incident.code, report_ids=[second.id], actor="ana", reason="two strikes"
+    )
     assert second.incident_id != incident.id and first.incident_id == incident.id
     undo(session, decision_id=decision.id, actor="ana")
     assert second.incident_id == incident.id
@@ -103,8 +125,14 @@ def test_candidates_name_the_likely_incident_first(session: Session) -> None:
     _two_events(session)
     link_store(session, actor="ana")
     new = LinkRecord(
-        report_id="draft", source="Desk claim", date=date(2026, 3, 14), latitude=35.021, longitude=40.452,
-        place_name="الميادين", killed=(4, 4), description="airstrike on the market in the morning",
+        report_id="draft",
+        source="Desk claim",
+        date=date(2026, 3, 14),
+        latitude=35.021,
+        longitude=40.452,
+        place_name="الميادين",
+        killed=(4, 4),
+        description="airstrike on the market in the morning",
     )
     found = candidates_for(session, record=new)
     market_code = session.get_one(Report, 1).incident.code  # type: ignore[union-attr]
@@ -120,7 +148,12 @@ A-3,2026-03-14T05:00:00,2026-03-14T06:00:00,36.50,38.00,1.0,patrol,TF SILVER (te
 
 
 def test_activities_that_could_have_caused_an_incident(session: Session, tmp_path: Path) -> None:
-    incident = make_incident(session, cause=Cause.HEAVY_WEAPONS, date_precision=DatePrecision.DAY, location_precision=LocationPrecision.SETTLEMENT)
+    incident = make_incident(
+        session,
+        cause=Cause.HEAVY_WEAPONS,
+        date_precision=DatePrecision.DAY,
+        location_precision=LocationPrecision.SETTLEMENT,
+    )
     log = tmp_path / "log.csv"
     log.write_text(ACTIVITY_LOG, encoding="utf-8")
     assert import_activities(session, path=log, actor="ana") == (3, 0)
@@ -131,4 +164,8 @@ def test_activities_that_could_have_caused_an_incident(session: Session, tmp_pat
     near = incidents_near_activity(session, activity_id="A-1", principal=ANALYST)
     assert [m.incident_code for m in near] == [incident.code]
     with pytest.raises(NotFoundError):
-        activities_for_incident(session, code=incident.code, principal=Principal(username="p", role=Role.PARTNER, organisation="NGO"))
+        activities_for_incident(
+            session,
+            code=incident.code,
+            principal=Principal(username="p", role=Role.PARTNER, organisation="NGO"),
+        )

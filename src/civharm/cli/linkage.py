@@ -13,14 +13,18 @@ from civharm.errors import CivharmError
 from civharm.linkage.activity import activities_for_incident, import_activities, incidents_near_activity
 from civharm.linkage.candidates import candidates_for
 from civharm.linkage.files import link_file
-from civharm.linkage.generator import read_events, truth_path, write_reports
 from civharm.linkage.generator import generate as generate_reports
+from civharm.linkage.generator import read_events, truth_path, write_reports
 from civharm.linkage.records import LinkRecord
 from civharm.linkage.service import link_store, merge_incidents, split_incident, undo
 from civharm.security.principal import SYSTEM
 
-linkage_app = typer.Typer(help="Merge, split and undo; duplicate candidates; generated test data.", no_args_is_help=True)
-activity_app = typer.Typer(help="Own-force activity log (restricted) and its matches to incidents.", no_args_is_help=True)
+linkage_app = typer.Typer(
+    help="Merge, split and undo; duplicate candidates; generated test data.", no_args_is_help=True
+)
+activity_app = typer.Typer(
+    help="Own-force activity log (restricted) and its matches to incidents.", no_args_is_help=True
+)
 
 
 def register(app: typer.Typer) -> None:
@@ -32,8 +36,12 @@ def register(app: typer.Typer) -> None:
 def link(
     ctx: typer.Context,
     input_path: Path | None = typer.Option(None, "--input", help="A reports CSV to link without a store."),
-    output_path: Path | None = typer.Option(None, "--output", help="Where to write report_id,incident_id,..."),
-    explain_path: Path | None = typer.Option(None, "--explain", help="Also write each merge's evidence (JSON lines)."),
+    output_path: Path | None = typer.Option(
+        None, "--output", help="Where to write report_id,incident_id,..."
+    ),
+    explain_path: Path | None = typer.Option(
+        None, "--explain", help="Also write each merge's evidence (JSON lines)."
+    ),
     threshold: float | None = typer.Option(None, help="Decision threshold in bits (default 2.5)."),
     retrain: bool = typer.Option(True, help="Re-estimate the model's parameters by EM first."),
 ) -> None:
@@ -77,14 +85,18 @@ def merge_command(
     """
     with app_context(ctx).session() as session:
         decision = merge_incidents(session, keep=keep, merge=others, actor=SYSTEM.username, reason=reason)
-        typer.echo(f"merged {', '.join(others)} into {keep} (decision {decision.id}; undo with civharm linkage undo {decision.id})")
+        typer.echo(
+            f"merged {', '.join(others)} into {keep} (decision {decision.id}; undo with civharm linkage undo {decision.id})"
+        )
 
 
 @linkage_app.command("split")
 def split_command(
     ctx: typer.Context,
     code: str = typer.Argument(..., help="The incident to split."),
-    report: list[int] = typer.Option(..., "--report", help="Report ids to move to a new incident (repeatable)."),
+    report: list[int] = typer.Option(
+        ..., "--report", help="Report ids to move to a new incident (repeatable)."
+    ),
     reason: str = typer.Option("", help="Why (kept in the log)."),
 ) -> None:
     """Move some reports of an incident into a new incident.
@@ -97,7 +109,9 @@ def split_command(
 
 
 @linkage_app.command("undo")
-def undo_command(ctx: typer.Context, decision: int = typer.Argument(..., help="The decision's number.")) -> None:
+def undo_command(
+    ctx: typer.Context, decision: int = typer.Argument(..., help="The decision's number.")
+) -> None:
     """Undo a link, merge or split.
 
     Example: civharm linkage undo 4
@@ -122,8 +136,13 @@ def candidates_command(
     Example: civharm linkage candidates --date 2026-03-14 --lat 35.02 --lon 40.45 --place "Al Mayadin"
     """
     record = LinkRecord(
-        report_id="new", date=date.fromisoformat(day), latitude=latitude, longitude=longitude, place_name=place,
-        killed=(killed, killed) if killed is not None else None, description=text,
+        report_id="new",
+        date=date.fromisoformat(day),
+        latitude=latitude,
+        longitude=longitude,
+        place_name=place,
+        killed=(killed, killed) if killed is not None else None,
+        description=text,
     )
     with app_context(ctx).session() as session:
         found = candidates_for(session, record=record)
@@ -149,11 +168,15 @@ def generate_command(
     events = read_events(ucdp, years=tuple(year) or None)
     records, truth = generate_reports(events, seed=seed, copies=copies, limit=limit)
     write_reports(output, records, truth)
-    typer.echo(f"{len(records):,} reports of {len(set(truth)):,} events → {output} (truth: {truth_path(output)})")
+    typer.echo(
+        f"{len(records):,} reports of {len(set(truth)):,} events → {output} (truth: {truth_path(output)})"
+    )
 
 
 @activity_app.command("import")
-def activity_import(ctx: typer.Context, path: Path = typer.Argument(..., help="The activity log CSV.")) -> None:
+def activity_import(
+    ctx: typer.Context, path: Path = typer.Argument(..., help="The activity log CSV.")
+) -> None:
     """Import an own-force activity log (stored as restricted).
 
     Example: civharm activity import activity_log.csv
@@ -193,7 +216,8 @@ def _print_matches(matches: list, as_json: bool, *, key: str) -> None:  # type: 
     if as_json:
         typer.echo(
             json.dumps(
-                [{**m.__dict__, "start": m.start.isoformat(), "end": m.end.isoformat()} for m in matches], indent=2
+                [{**m.__dict__, "start": m.start.isoformat(), "end": m.end.isoformat()} for m in matches],
+                indent=2,
             )
         )
         return

@@ -12,6 +12,7 @@ from civharm.casualties.service import add_casualty, add_count
 from civharm.demo.scenario import DemoIncident, build_scenario
 from civharm.incidents.schemas import IncidentCreate, PlaceName
 from civharm.incidents.service import create_incident
+from civharm.linkage.demo import load_linkage_demo
 from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate
@@ -42,6 +43,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     summary = DemoSummary(0, 0, 0, 0)
     for index, demo in enumerate(build_scenario(seed=seed, incidents=incidents)):
         _load_incident(session, index, demo, summary)
+    load_linkage_demo(session, seed=seed)
     return summary
 
 

@@ -30,7 +30,16 @@ from civharm.precision import date_uncertainty_days, location_uncertainty_km
 from civharm.security.principal import Principal
 from civharm.vocabulary import Cause
 
-ACTIVITY_COLUMNS = ("activity_id", "start", "end", "latitude", "longitude", "radius_km", "activity_type", "unit")
+ACTIVITY_COLUMNS = (
+    "activity_id",
+    "start",
+    "end",
+    "latitude",
+    "longitude",
+    "radius_km",
+    "activity_type",
+    "unit",
+)
 #: Causes of harm each kind of activity can produce.
 CAUSES_BY_ACTIVITY = {
     "airstrike": {Cause.HEAVY_WEAPONS, Cause.INCENDIARY},
@@ -79,7 +88,9 @@ def read_activities(path: Path) -> list[dict[str, object]]:
     with open_csv(path) as source:
         missing = [c for c in ACTIVITY_COLUMNS if c not in source.columns]
         if missing:
-            raise InputFileError(name, [RowError(name, 1, c, "column is missing from the header row") for c in missing])
+            raise InputFileError(
+                name, [RowError(name, 1, c, "column is missing from the header row") for c in missing]
+            )
         for number, row in enumerate(source.rows, start=2):
             parsers = {
                 "activity_id": fields.required,
@@ -111,7 +122,9 @@ def import_activities(session: Session, *, path: Path, actor: str) -> tuple[int,
     """Add the log's activities (restricted); an activity already imported is updated. Returns (new, updated)."""
     added = updated = 0
     for values in read_activities(path):
-        existing = session.scalar(select(OwnForceActivity).where(OwnForceActivity.activity_id == values["activity_id"]))
+        existing = session.scalar(
+            select(OwnForceActivity).where(OwnForceActivity.activity_id == values["activity_id"])
+        )
         if existing is None:
             session.add(OwnForceActivity(**values, source_file=path.name, imported_by=actor))
             added += 1
@@ -154,7 +167,9 @@ def score(incident: Incident, activity: OwnForceActivity) -> tuple[float, list[s
         start, end = _aware(activity.start), _aware(activity.end)
         gap = max((window[0] - end).total_seconds(), (start - window[1]).total_seconds(), 0.0) / 86400
         p_time = math.exp(-(gap**2) / 2)
-        reasons.append("during the incident's date window" if gap == 0 else f"{gap:.1f} day(s) from its date window")
+        reasons.append(
+            "during the incident's date window" if gap == 0 else f"{gap:.1f} day(s) from its date window"
+        )
     causes = CAUSES_BY_ACTIVITY.get(activity.activity_type)
     if incident.cause == Cause.UNKNOWN or causes is None:
         p_kind = 0.6
@@ -180,12 +195,16 @@ def activities_for_incident(session: Session, *, code: str, principal: Principal
     query = select(OwnForceActivity)
     if window is not None:
         pad = timedelta(days=SEARCH_DAYS)
-        query = query.where(OwnForceActivity.start <= window[1] + pad, OwnForceActivity.end >= window[0] - pad)
+        query = query.where(
+            OwnForceActivity.start <= window[1] + pad, OwnForceActivity.end >= window[0] - pad
+        )
     matches = [_match(incident, activity) for activity in session.scalars(query)]
     return sorted((m for m in matches if m.probability >= MIN_PROBABILITY), key=lambda m: -m.probability)
 
 
-def incidents_near_activity(session: Session, *, activity_id: str, principal: Principal) -> list[ActivityMatch]:
+def incidents_near_activity(
+    session: Session, *, activity_id: str, principal: Principal
+) -> list[ActivityMatch]:
     """Incidents near ``activity_id`` in space and time, most likely first."""
     _require_staff(principal)
     activity = session.scalar(select(OwnForceActivity).where(OwnForceActivity.activity_id == activity_id))

@@ -46,7 +46,9 @@ def _nearby(session: Session, record: LinkRecord) -> list[Report]:
     query = select(Report).where(Report.incident_id.is_not(None))
     if record.date is not None:
         days = min(date_uncertainty_days(record.date_precision), 45) + SEARCH_DAYS
-        query = query.where(Report.date_start.between(record.date - timedelta(days=days), record.date + timedelta(days=days)))
+        query = query.where(
+            Report.date_start.between(record.date - timedelta(days=days), record.date + timedelta(days=days))
+        )
     if record.latitude is not None and record.longitude is not None:
         km = max(MIN_SEARCH_KM, 3 * location_uncertainty_km(record.location_precision))
         dlat, dlon = km / 111.0, km / (111.0 * max(math.cos(math.radians(record.latitude)), 0.05))
@@ -79,7 +81,9 @@ def candidates_for(
             best[report.incident_id] = (weight, report, parts)
     ranked = sorted(best.items(), key=lambda item: -item[1][0])
     ranked = [item for item in ranked if probability(item[1][0]) >= MIN_PROBABILITY][:limit]
-    incidents = {i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_([k for k, _ in ranked])))}
+    incidents = {
+        i.id: i for i in session.scalars(select(Incident).where(Incident.id.in_([k for k, _ in ranked])))
+    }
     return [
         Candidate(
             code=incidents[incident_id].code,

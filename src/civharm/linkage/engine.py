@@ -84,9 +84,7 @@ def train(
     return params
 
 
-def predict(
-    frame: Any, params: ModelParams, *, db_api: Any = None, dialect: str = "duckdb"
-) -> pd.DataFrame:
+def predict(frame: Any, params: ModelParams, *, db_api: Any = None, dialect: str = "duckdb") -> pd.DataFrame:
     """Candidate pairs with probability at least :data:`KEEP_PROBABILITY` and their levels.
 
     ``frame`` is a pandas frame for DuckDB, or a Spark DataFrame with ``dialect="spark"``.

@@ -26,9 +26,7 @@ _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger ali
 
 #: Words that say what kind of place it is rather than which place.
 _PLACE_TYPE_WORDS = frozenset(
-    "town city village suburb district governorate province area camp countryside outskirts "
-    "near of the al el ad ar as at az ash an ed er es et ez ul um madinat mohafazat muhafazat "
-    "subdistrict nahiya qaryat mintaqat".split()
+    ["town", "city", "village", "suburb", "district", "governorate", "province", "area", "camp", "countryside", "outskirts", "near", "of", "the", "al", "el", "ad", "ar", "as", "at", "az", "ash", "an", "ed", "er", "es", "et", "ez", "ul", "um", "madinat", "mohafazat", "muhafazat", "subdistrict", "nahiya", "qaryat", "mintaqat"]
 )
 # Order matters: longer digraphs first.
 _FOLDS = [
@@ -53,10 +51,7 @@ ACTOR_SYNONYMS: dict[str, str] = {
 }  # fmt: skip
 
 _STOPWORDS = frozenset(
-    "a an the of in on at to from by for with and or was were is are be been has have had that this "
-    "it its as into after before during near over about some least according said says reported report "
-    "reports killed injured wounded dead people civilians civilian including among were their there "
-    "which who while also other local sources source today yesterday day morning evening night".split()
+    ["a", "an", "the", "of", "in", "on", "at", "to", "from", "by", "for", "with", "and", "or", "was", "were", "is", "are", "be", "been", "has", "have", "had", "that", "this", "it", "its", "as", "into", "after", "before", "during", "near", "over", "about", "some", "least", "according", "said", "says", "reported", "report", "reports", "killed", "injured", "wounded", "dead", "people", "civilians", "civilian", "including", "among", "were", "their", "there", "which", "who", "while", "also", "other", "local", "sources", "source", "today", "yesterday", "day", "morning", "evening", "night"]
 )
 
 
