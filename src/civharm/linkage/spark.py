@@ -24,7 +24,7 @@ from civharm.linkage.model import ModelParams
 
 def to_spark(spark: Any, frame: pd.DataFrame) -> Any:
     """A Spark DataFrame with the model's columns (pandas' missing values become NULL)."""
-    from pyspark.sql import types as T
+    from pyspark.sql import types as T  # noqa: N812 - the usual Spark spelling
 
     schema = T.StructType(
         [
