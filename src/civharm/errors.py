@@ -50,3 +50,7 @@ class InputFileError(CivharmError):
         more = f" (and {truncated} more)" if truncated else ""
         lines = "\n".join(f"  {e}" for e in errors)
         super().__init__(f"{file}: {len(errors) + truncated} problem(s){more}; nothing was imported\n{lines}")
+
+    def __reduce__(self) -> tuple[type[InputFileError], tuple[str, list[RowError], int]]:
+        # Imports parse files in a worker process; the error must cross back whole.
+        return (InputFileError, (self.file, self.errors, self.truncated))

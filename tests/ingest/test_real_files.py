@@ -90,3 +90,15 @@ def test_acled_file_gives_one_report_per_event_and_again_changes_nothing(
             )
         )
         assert sexual_violence == 14
+
+
+def test_parsing_in_a_worker_process_gives_the_same_store(engine: Engine, shared_data: Path) -> None:
+    path = shared_data / "ucdp_ged_syria_2016_2017.csv"
+    result = import_csv(engine, path, UcdpGed(), parallel=True)
+    assert (result.inserted, result.warning_count) == (11_757, 66)
+    with Session(engine) as session:
+        report = session.scalars(select(Report).where(Report.source_key == "214804")).one()
+        assert report.location_precision_code == "ucdp:where_prec=2"
+        assert len(report.casualty_counts) == 1
+        run = session.scalars(select(ImportRun)).one()
+        assert len(run.file_sha256) == 64

@@ -7,7 +7,19 @@ import sys
 import typer
 
 from civharm import __version__
-from civharm.cli import demo, imports, incidents, linkage, store
+from civharm.cli import (
+    assessments,
+    demo,
+    imports,
+    incidents,
+    lifecycle,
+    linkage,
+    report,
+    responses,
+    sites,
+    store,
+    survivors,
+)
 from civharm.cli.context import AppContext
 from civharm.config import load_settings
 from civharm.errors import CivharmError, InputFileError
@@ -21,9 +33,15 @@ app = typer.Typer(
 )
 app.add_typer(imports.app, name="import")
 app.add_typer(incidents.app, name="incidents")
+app.add_typer(lifecycle.app, name="incident")
+assessments.register(lifecycle.app)
+responses.register(lifecycle.app)
+app.add_typer(survivors.app, name="survivor")
+app.add_typer(report.app, name="report")
 store.register(app)
 demo.register(app)
 linkage.register(app)
+sites.register(app)
 
 
 def _version(value: bool) -> None:

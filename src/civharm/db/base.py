@@ -41,3 +41,8 @@ def table_of(model: type[Base]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
+
+
+def as_utc(value: datetime) -> datetime:
+    """``value`` as an aware UTC datetime; SQLite hands back stored times without their zone."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

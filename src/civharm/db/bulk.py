@@ -1,15 +1,21 @@
-"""Fast bulk inserts for imports: one prepared statement, values converted column by column."""
+"""Fast bulk inserts: rows encoded column by column once, written with one prepared statement.
+
+Used by imports, where SQLAlchemy's per-row parameter handling would cost more than the
+database work itself. Values pass through each column type's own bind processor (JSON,
+enums, dates), so rows are stored exactly as the ORM would store them.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Connection, Table, insert
+from sqlalchemy import Column, Connection, Dialect, Table
 
 
-def _column_default(column: Column[Any]) -> Any:
+def column_default(column: Column[Any]) -> Any:
+    """The Python-side default of ``column`` (called, if it is a function), else ``None``."""
     default = column.default
     if default is None:
         return None
@@ -20,37 +26,81 @@ def _column_default(column: Column[Any]) -> Any:
     return None
 
 
-def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
-    """Insert ``rows`` with the driver's ``executemany``.
+def _processor(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any] | None:
+    return column.type._cached_bind_processor(dialect)
 
-    Values pass through each column type's own bind processor (JSON, enums, dates), so rows
-    are stored exactly as the ORM would store them; columns missing from a row take their
-    Python-side default, computed once per call. This skips SQLAlchemy's per-row parameter
-    machinery, which dominates the cost of large imports.
+
+class RowEncoder:
+    """Turns dicts into tuples of driver-ready values for ``columns`` of ``table``.
+
+    A row missing a column gets the column's Python default. Encoders are cheap to build
+    and hold no connection, so a worker process can encode while another writes.
     """
-    if not rows:
-        return
-    dialect = connection.dialect
-    # Columns a row leaves out and that have no Python-side default (an autoincrementing id,
-    # say) are left to the database.
-    columns = {c.name: c for c in table.columns if c.name in rows[0] or c.default is not None}
-    compiled = insert(table).compile(dialect=dialect, column_keys=list(columns))
-    order = list(compiled.positiontup or columns)
-    defaults = {name: _column_default(columns[name]) for name in order}
-    processors: list[tuple[int, Callable[[Any], Any]]] = []
-    for position, name in enumerate(order):
-        bind = columns[name].type._cached_bind_processor(dialect)
-        if bind is not None:
-            processors.append((position, bind))
-    pick = itemgetter(*order)
-    converted: list[Any] = []
-    for row in rows:
-        values = list(pick({**defaults, **row}))
-        for position, processor in processors:
+
+    def __init__(self, dialect: Dialect, table: Table, columns: Sequence[str]) -> None:
+        self.columns = tuple(columns)
+        self._pick = itemgetter(*self.columns)
+        self._fallback = {name: column_default(table.c[name]) for name in self.columns}
+        self._processors = [
+            (position, bind)
+            for position, name in enumerate(self.columns)
+            if (bind := _processor(dialect, table.c[name])) is not None
+        ]
+
+    def encode(self, row: dict[str, Any]) -> tuple[Any, ...]:
+        try:
+            picked = self._pick(row)
+        except KeyError:
+            picked = self._pick({**self._fallback, **row})
+        values = list(picked) if len(self.columns) > 1 else [picked]
+        for position, processor in self._processors:
             values[position] = processor(values[position])
-        converted.append(values)
-    if compiled.positiontup is None:  # a driver with named parameters (psycopg uses %(name)s)
-        converted = [dict(zip(order, values, strict=True)) for values in converted]
-    else:
-        converted = [tuple(values) for values in converted]
-    connection.exec_driver_sql(str(compiled), converted)
+        return tuple(values)
+
+
+class PreparedInsert:
+    """``INSERT INTO table (columns..., constants...)`` run with ``executemany``.
+
+    ``constants`` are the same for every row (an import run's id, say); they and the Python
+    defaults of columns named nowhere are encoded once. Columns without a value or a Python
+    default (an autoincrementing id) are left to the database.
+    """
+
+    def __init__(
+        self,
+        connection: Connection,
+        table: Table,
+        columns: Iterable[str],
+        constants: dict[str, Any] | None = None,
+    ) -> None:
+        self.connection = connection
+        dialect = connection.dialect
+        named = list(columns)
+        given = dict(constants or {})
+        for column in table.columns:
+            if column.name not in given and column.name not in named and column.default is not None:
+                given[column.name] = column_default(column)
+        self._constants = tuple(
+            bind(value) if (bind := _processor(dialect, table.c[name])) is not None else value
+            for name, value in given.items()
+        )
+        names = [*named, *given]
+        quote = dialect.identifier_preparer.quote
+        marker = "?" if dialect.paramstyle == "qmark" else "%s"
+        self.sql = (
+            f"INSERT INTO {quote(table.name)} ({', '.join(quote(n) for n in names)}) "
+            f"VALUES ({', '.join([marker] * len(names))})"
+        )
+
+    def execute(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        constants = self._constants
+        parameters = [row + constants for row in rows]
+        if parameters:
+            self.connection.exec_driver_sql(self.sql, parameters)
+
+
+def bulk_insert(connection: Connection, table: Table, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert ``rows`` (all with the keys of the first) in one ``executemany``."""
+    if rows:
+        encoder = RowEncoder(connection.dialect, table, list(rows[0]))
+        PreparedInsert(connection, table, encoder.columns).execute(encoder.encode(r) for r in rows)

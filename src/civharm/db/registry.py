@@ -3,12 +3,30 @@
 Feature packages add their ``models`` module here.
 """
 
+from civharm.assessments import models as assessments_models
 from civharm.casualties import models as casualties_models
 from civharm.db.base import Base
+from civharm.history import models as history_models
 from civharm.incidents import models as incidents_models
 from civharm.linkage import models as linkage_models
 from civharm.reports import models as reports_models
+from civharm.responses import models as responses_models
+from civharm.sites import models as sites_models
+from civharm.survivors import models as survivors_models
+from civharm.topics import models as topics_models
 
 metadata = Base.metadata
 
-__all__ = ["casualties_models", "incidents_models", "linkage_models", "metadata", "reports_models"]
+__all__ = [
+    "assessments_models",
+    "casualties_models",
+    "history_models",
+    "incidents_models",
+    "linkage_models",
+    "metadata",
+    "reports_models",
+    "responses_models",
+    "sites_models",
+    "survivors_models",
+    "topics_models",
+]

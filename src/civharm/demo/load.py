@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civharm.assessments.demo import load_lifecycle_demo
 from civharm.casualties.schemas import CasualtyCountCreate, CasualtyCreate, PersonName
 from civharm.casualties.service import add_casualty, add_count
 from civharm.demo.scenario import DemoIncident, build_scenario
@@ -17,6 +18,7 @@ from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate
 from civharm.reports.service import create_report
+from civharm.sites.demo import load_sites_demo
 from civharm.vocabulary import Outcome, PersonStatus, Sensitivity, Topic
 
 DEMO_SOURCE_SYSTEM = "demo"
@@ -43,6 +45,8 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     summary = DemoSummary(0, 0, 0, 0)
     for index, demo in enumerate(build_scenario(seed=seed, incidents=incidents)):
         _load_incident(session, index, demo, summary)
+    load_lifecycle_demo(session, seed=seed)
+    load_sites_demo(session)
     load_linkage_demo(session, seed=seed)
     return summary
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from civharm.ingest.countries import iso3_from_name, iso3_from_numeric
-from civharm.ingest.pipeline import ParsedRow
-from civharm.ingest.rowreader import Problems, RowReader
+from civharm.ingest.rowreader import RowReader
+from civharm.ingest.source import ParsedRow, Problems
 from civharm.precision import ACLED_GEO_PRECISION, ACLED_TIME_PRECISION
 from civharm.vocabulary import Cause, Outcome, PersonStatus, Reliability, SourceType, Topic
 

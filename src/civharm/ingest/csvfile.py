@@ -51,6 +51,9 @@ class CsvSource:
         """The file's SHA-256, complete once every row has been read."""
         return self._reader.digest.hexdigest()
 
+    def bytes_read(self) -> int:
+        return self._reader.bytes_read
+
 
 def _sniff_delimiter(header_line: str) -> str:
     counts = {d: header_line.count(d) for d in (",", ";", "\t", "|")}

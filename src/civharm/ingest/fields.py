@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import date, datetime
 
 _MONTHS = {
@@ -45,9 +46,19 @@ def optional_text(value: str | None) -> str | None:
 
 
 def parse_int(value: str | None, *, minimum: int | None = None, maximum: int | None = None) -> int:
+    # The common case first, without stripping or float fallbacks.
+    number = int(value) if value and value.isdecimal() else _parse_int_slow(value)
+    if minimum is not None and number < minimum:
+        raise FieldError(f"must be at least {minimum}")
+    if maximum is not None and number > maximum:
+        raise FieldError(f"must be at most {maximum}")
+    return number
+
+
+def _parse_int_slow(value: str | None) -> int:
     text = required(value)
     try:
-        number = int(text)
+        return int(text)
     except ValueError:
         # Some exports write integers as "3.0".
         try:
@@ -56,15 +67,10 @@ def parse_int(value: str | None, *, minimum: int | None = None, maximum: int | N
             raise FieldError("is not a whole number") from None
         if not as_float.is_integer():
             raise FieldError("is not a whole number") from None
-        number = int(as_float)
-    if minimum is not None and number < minimum:
-        raise FieldError(f"must be at least {minimum}")
-    if maximum is not None and number > maximum:
-        raise FieldError(f"must be at most {maximum}")
-    return number
+        return int(as_float)
 
 
-def parse_choice(value: str | None, choices: dict[int, object]) -> int:
+def parse_choice(value: str | None, choices: Mapping[int, object]) -> int:
     number = parse_int(value)
     if number not in choices:
         allowed = ", ".join(str(c) for c in sorted(choices))

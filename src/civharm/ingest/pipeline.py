@@ -3,7 +3,7 @@
 Guarantees, whatever the source:
 
 - **Streaming**: rows are read, checked and written in batches; memory does not grow with
-  the file.
+  the file. Large files are parsed in a worker process while this one writes.
 - **Transactional**: by default a file with any invalid row imports nothing, and every
   problem is reported with its row and field. With ``skip_invalid`` the valid rows are
   imported and the rejects written, with reasons, to a file.
@@ -19,48 +19,34 @@ import csv
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from civharm.casualties.models import CasualtyCount
 from civharm.db.base import table_of, utcnow
-from civharm.db.bulk import bulk_insert
+from civharm.db.bulk import PreparedInsert
 from civharm.db.ids import allocate_ids
 from civharm.errors import InputFileError, RowError
-from civharm.ingest.csvfile import CsvSource, open_csv
+from civharm.ingest.csvfile import open_csv
+from civharm.ingest.prepare import (
+    COUNT_COLUMNS,
+    PARALLEL_MIN_BYTES,
+    Batch,
+    PreparedRow,
+    batches_in_worker,
+    prepare_batches,
+)
+from civharm.ingest.source import ParsedRow, Problems, SourceFormat
 from civharm.reports.models import ImportRun, Report
+
+__all__ = ["ImportResult", "ParsedRow", "SourceFormat", "import_csv"]
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes read so far, file size in bytes)."""
 
 MAX_ERRORS_SHOWN = 200
-MAX_WARNINGS_KEPT = 1000
-
-
-@dataclass(slots=True)
-class ParsedRow:
-    """One source row turned into a report and its casualty counts."""
-
-    source_key: str
-    report: dict[str, Any]
-    counts: list[dict[str, Any]] = field(default_factory=list)
-    warnings: list[str] = field(default_factory=list)
-
-
-class SourceFormat(Protocol):
-    """What a tabular source must provide to be imported."""
-
-    #: Stable name stored with each report, e.g. ``ucdp-ged``.
-    source_system: str
-    #: Columns that must be present in the header.
-    required_columns: tuple[str, ...]
-    #: The column holding the source's own id.
-    id_column: str
-
-    def parse(self, row: dict[str, str], errors: list[tuple[str, str, str | None]]) -> ParsedRow | None:
-        """Turn one row into a report; append ``(field, message, value)`` to ``errors`` on failure."""
-        ...
 
 
 @dataclass(slots=True)
@@ -118,115 +104,6 @@ class _RejectsWriter:
         self.partial.unlink(missing_ok=True)
 
 
-class _BatchWriter:
-    """Inserts reports and their counts in batches, skipping keys already stored."""
-
-    def __init__(self, connection: Connection, source_system: str, import_id: int) -> None:
-        self.connection = connection
-        self.source_system = source_system
-        self.import_id = import_id
-        self.pending: list[tuple[int, ParsedRow]] = []
-        self.inserted = 0
-        self.unchanged = 0
-
-    def add(self, row_number: int, parsed: ParsedRow) -> None:
-        self.pending.append((row_number, parsed))
-
-    def flush(self) -> list[tuple[int, ParsedRow]]:
-        """Write what is pending; return the rows whose id already appeared in this file."""
-        if not self.pending:
-            return []
-        batch, self.pending = self.pending, []
-        keys = [parsed.source_key for _, parsed in batch]
-        query = select(Report.source_key, Report.import_id).where(
-            Report.source_system == self.source_system, Report.source_key.in_(keys)
-        )
-        stored = {row.source_key: row.import_id for row in self.connection.execute(query)}
-        fresh: list[ParsedRow] = []
-        repeated: list[tuple[int, ParsedRow]] = []
-        seen_here: set[str] = set()
-        for row_number, parsed in batch:
-            key = parsed.source_key
-            if key in seen_here or stored.get(key, -1) == self.import_id:
-                repeated.append((row_number, parsed))
-            elif key in stored:
-                self.unchanged += 1
-            else:
-                seen_here.add(key)
-                fresh.append(parsed)
-        if fresh:
-            self._insert(fresh)
-        return repeated
-
-    def _insert(self, fresh: list[ParsedRow]) -> None:
-        ids = allocate_ids(self.connection, table_of(Report), len(fresh))
-        common = {"source_system": self.source_system, "import_id": self.import_id}
-        rows = [
-            {**p.report, **common, "id": i, "source_key": p.source_key}
-            for i, p in zip(ids, fresh, strict=True)
-        ]
-        # Plain executemany without RETURNING: the driver's fast path on both backends.
-        bulk_insert(self.connection, table_of(Report), rows)
-        counts = [
-            {**count, "report_id": report_id}
-            for report_id, parsed in zip(ids, fresh, strict=True)
-            for count in parsed.counts
-        ]
-        if counts:
-            bulk_insert(self.connection, table_of(CasualtyCount), counts)
-        self.inserted += len(fresh)
-
-
-def _check_header(source: CsvSource, fmt: SourceFormat) -> None:
-    missing = [c for c in fmt.required_columns if c not in source.columns]
-    if missing:
-        errors = [RowError(source.name, 1, c, "column is missing from the header row") for c in missing]
-        raise InputFileError(source.name, errors)
-
-
-def import_csv(
-    engine: Engine,
-    path: Path,
-    fmt: SourceFormat,
-    *,
-    skip_invalid: bool = False,
-    rejects_path: Path | None = None,
-    progress: ProgressCallback | None = None,
-    batch_size: int = 2000,
-) -> ImportResult:
-    """Import a CSV file of ``fmt`` into the store.
-
-    Raises :class:`InputFileError` (and writes nothing) when any row is invalid, unless
-    ``skip_invalid`` is set, in which case the rejects go to ``rejects_path``
-    (default: ``<file>.rejects.csv``).
-
-    Example::
-
-        result = import_csv(engine, Path("ged.csv"), UcdpGed())
-        print(result.inserted, result.warning_count)
-    """
-    result = ImportResult(file=str(path), source_system=fmt.source_system)
-    with open_csv(path, progress=progress) as source:
-        _check_header(source, fmt)
-        rejects: _RejectsWriter | None = None
-        if skip_invalid:
-            target = rejects_path or path.with_name(path.name + ".rejects.csv")
-            rejects = _RejectsWriter(target, source.columns)
-        try:
-            with engine.begin() as connection:
-                _run(connection, source, fmt, result, rejects, batch_size)
-        except BaseException:
-            if rejects is not None:
-                rejects.abandon()
-            raise
-        if rejects is not None:
-            rejects.finish()
-            result.rejects_file = str(rejects.target) if result.rejected else None
-            if not result.rejected:
-                rejects.target.unlink(missing_ok=True)
-    return result
-
-
 class _Problems:
     """Collects refused rows: into the rejects file, or as errors that stop the import."""
 
@@ -242,7 +119,7 @@ class _Problems:
     def blocking(self) -> bool:
         return self.rejects is None and self.total > 0
 
-    def refuse(self, row_number: int, row: dict[str, str], found: list[tuple[str, str, str | None]]) -> None:
+    def refuse(self, row_number: int, row: dict[str, str], found: Problems) -> None:
         problems = [RowError(self.file_name, row_number, f, m, v) for f, m, v in found]
         self.total += len(problems)
         if self.rejects is not None:
@@ -251,50 +128,171 @@ class _Problems:
         else:
             self.errors.extend(problems[: max(0, MAX_ERRORS_SHOWN - len(self.errors))])
 
-    def refuse_repeated(self, repeated: list[tuple[int, ParsedRow]]) -> None:
-        for row_number, parsed in repeated:
-            found: list[tuple[str, str, str | None]] = [
-                (self.id_column, "appears more than once in this file", parsed.source_key)
-            ]
-            self.refuse(row_number, parsed.report.get("raw_record", {}), found)
+    def raise_if_blocking(self) -> None:
+        if self.blocking:
+            raise InputFileError(self.file_name, self.errors, truncated=self.total - len(self.errors))
+
+
+class _Writer:
+    """Inserts prepared reports and their counts, skipping keys already stored."""
+
+    def __init__(self, connection: Connection, source_system: str, import_id: int) -> None:
+        self.connection = connection
+        self.source_system = source_system
+        self.import_id = import_id
+        self.inserted = 0
+        self.unchanged = 0
+        self._reports: PreparedInsert | None = None
+        self._columns: tuple[str, ...] = ()
+        self._counts = PreparedInsert(connection, table_of(CasualtyCount), ["report_id", *COUNT_COLUMNS])
+
+    def write(self, batch: Batch) -> list[PreparedRow]:
+        """Write the batch's rows; return those whose id already appeared in this file."""
+        if not batch.rows:
+            return []
+        keys = [row.source_key for row in batch.rows]
+        query = select(Report.source_key, Report.import_id).where(
+            Report.source_system == self.source_system, Report.source_key.in_(keys)
+        )
+        stored = {found.source_key: found.import_id for found in self.connection.execute(query)}
+        fresh: list[PreparedRow] = []
+        repeated: list[PreparedRow] = []
+        seen_here: set[str] = set()
+        for row in batch.rows:
+            if row.source_key in seen_here or stored.get(row.source_key, -1) == self.import_id:
+                repeated.append(row)
+            elif row.source_key in stored:
+                self.unchanged += 1
+            else:
+                seen_here.add(row.source_key)
+                fresh.append(row)
+        if fresh:
+            self._insert(fresh, batch.columns)
+        return repeated
+
+    def _insert(self, fresh: list[PreparedRow], columns: tuple[str, ...]) -> None:
+        if self._reports is None or columns != self._columns:
+            constants = {
+                "source_system": self.source_system,
+                "import_id": self.import_id,
+                "created_at": utcnow(),
+            }
+            self._reports = PreparedInsert(
+                self.connection, table_of(Report), ["id", "source_key", *columns], constants
+            )
+            self._columns = columns
+        ids = allocate_ids(self.connection, table_of(Report), len(fresh))
+        self._reports.execute(
+            (report_id, row.source_key, *row.values) for report_id, row in zip(ids, fresh, strict=True)
+        )
+        self._counts.execute(
+            (report_id, *count) for report_id, row in zip(ids, fresh, strict=True) for count in row.counts
+        )
+        self.inserted += len(fresh)
+
+
+def _raw_row(row: PreparedRow, columns: tuple[str, ...]) -> dict[str, str]:
+    """The original row of a prepared report (for the rejects file), from its stored raw record."""
+    if "raw_record" not in columns:
+        return {}
+    raw = row.values[columns.index("raw_record")]
+    raw = getattr(raw, "obj", raw)  # psycopg wraps JSONB values
+    return dict(orjson.loads(raw) if isinstance(raw, str | bytes) else raw or {})
+
+
+def import_csv(
+    engine: Engine,
+    path: Path,
+    fmt: SourceFormat,
+    *,
+    skip_invalid: bool = False,
+    rejects_path: Path | None = None,
+    progress: ProgressCallback | None = None,
+    batch_size: int = 2000,
+    parallel: bool | None = None,
+) -> ImportResult:
+    """Import a CSV file of ``fmt`` into the store.
+
+    Raises :class:`InputFileError` (and writes nothing) when any row is invalid, unless
+    ``skip_invalid`` is set, in which case the rejects go to ``rejects_path``
+    (default: ``<file>.rejects.csv``). ``parallel`` parses in a worker process; by default
+    it does so for files of 8 MiB or more.
+
+    Example::
+
+        result = import_csv(engine, Path("ged.csv"), UcdpGed())
+        print(result.inserted, result.warning_count)
+    """
+    result = ImportResult(file=str(path), source_system=fmt.source_system)
+    with open_csv(path) as source:  # checks the header before any work starts
+        missing = [c for c in fmt.required_columns if c not in source.columns]
+        if missing:
+            errors = [RowError(source.name, 1, c, "column is missing from the header row") for c in missing]
+            raise InputFileError(source.name, errors)
+        columns = source.columns
+    rejects: _RejectsWriter | None = None
+    if skip_invalid:
+        rejects = _RejectsWriter(rejects_path or path.with_name(path.name + ".rejects.csv"), columns)
+    if parallel is None:
+        parallel = path.stat().st_size >= PARALLEL_MIN_BYTES
+    url = engine.url.render_as_string(hide_password=False)
+    batches: Iterator[Batch] = (
+        batches_in_worker(path, fmt, url, batch_size)
+        if parallel
+        else prepare_batches(path, fmt, engine.dialect, batch_size)
+    )
+    total = path.stat().st_size
+    try:
+        with engine.begin() as connection:
+            _run(connection, str(path), fmt, batches, result, rejects, progress, total)
+    except BaseException:
+        if rejects is not None:
+            rejects.abandon()
+        raise
+    if rejects is not None:
+        rejects.finish()
+        result.rejects_file = str(rejects.target) if result.rejected else None
+        if not result.rejected:
+            rejects.target.unlink(missing_ok=True)
+    return result
 
 
 def _run(
     connection: Connection,
-    source: CsvSource,
+    name: str,
     fmt: SourceFormat,
+    batches: Iterator[Batch],
     result: ImportResult,
     rejects: _RejectsWriter | None,
-    batch_size: int,
+    progress: ProgressCallback | None,
+    total: int,
 ) -> None:
     import_id = connection.execute(
         insert(ImportRun)
-        .values(source_system=fmt.source_system, file_name=source.name, file_sha256="")
+        .values(source_system=fmt.source_system, file_name=name, file_sha256="")
         .returning(ImportRun.id)
     ).scalar_one()
     result.import_id = import_id
-    writer = _BatchWriter(connection, fmt.source_system, import_id)
-    problems = _Problems(source.name, fmt.id_column, rejects)
-    for row_number, row in _rows(source):
-        result.rows_read += 1
-        found: list[tuple[str, str, str | None]] = []
-        parsed = fmt.parse(row, found)
-        if found or parsed is None:
-            problems.refuse(row_number, row, found or [("", "row could not be read", None)])
-            continue
-        for warning in parsed.warnings:
-            result.warning_count += 1
-            if len(result.warnings) < MAX_WARNINGS_KEPT:
-                result.warnings.append(f"{source.name}: row {row_number}: {warning}")
-        if problems.blocking:
-            continue  # keep validating to report every problem, but stop writing
-        writer.add(row_number, parsed)
-        if len(writer.pending) >= batch_size:
-            problems.refuse_repeated(writer.flush())
-    if not problems.blocking:
-        problems.refuse_repeated(writer.flush())
-    if problems.blocking:
-        raise InputFileError(source.name, problems.errors, truncated=problems.total - len(problems.errors))
+    writer = _Writer(connection, fmt.source_system, import_id)
+    problems = _Problems(name, fmt.id_column, rejects)
+    sha256 = ""
+    for batch in batches:
+        for refused in batch.refused:
+            problems.refuse(refused.row_number, refused.row, refused.problems)
+        result.warnings.extend(batch.warnings)
+        result.warning_count += batch.warning_count
+        result.rows_read = batch.rows_read
+        if not problems.blocking:  # once the import is refused, keep reading only to report every problem
+            for row in writer.write(batch):
+                problems.refuse(
+                    row.row_number,
+                    _raw_row(row, batch.columns),
+                    [(fmt.id_column, "appears more than once in this file", row.source_key)],
+                )
+        if progress is not None:
+            progress(batch.bytes_read, total)
+        sha256 = batch.sha256 or sha256
+    problems.raise_if_blocking()
     result.inserted, result.unchanged = writer.inserted, writer.unchanged
     result.rejected = problems.rejected_rows
     connection.execute(
@@ -302,7 +300,7 @@ def _run(
         .where(ImportRun.id == import_id)
         .values(
             finished_at=utcnow(),
-            file_sha256=source.sha256(),
+            file_sha256=sha256,
             rows_read=result.rows_read,
             rows_inserted=result.inserted,
             rows_unchanged=result.unchanged,
@@ -311,11 +309,3 @@ def _run(
             warning_count=result.warning_count,
         )
     )
-
-
-def _rows(source: CsvSource) -> Iterator[tuple[int, dict[str, str]]]:
-    # Row numbers count the header as row 1, as a spreadsheet shows them.
-    for index, row in enumerate(source.rows, start=2):
-        if not any(value.strip() for value in row.values() if value):
-            continue  # blank lines carry nothing
-        yield index, row

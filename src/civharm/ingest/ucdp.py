@@ -7,8 +7,8 @@ from datetime import date
 
 from civharm.ingest.countries import iso3_from_name
 from civharm.ingest.fields import FieldError, parse_date
-from civharm.ingest.pipeline import ParsedRow
-from civharm.ingest.rowreader import Problems, RowReader
+from civharm.ingest.rowreader import RowReader
+from civharm.ingest.source import ParsedRow, Problems
 from civharm.precision import UCDP_DATE_PREC, UCDP_WHERE_PREC
 from civharm.vocabulary import Outcome, PersonStatus, Reliability, SourceType, Topic
 

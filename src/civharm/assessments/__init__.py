@@ -1,0 +1,1 @@
+"""Assessment of incidents: the lifecycle state machine, gradings and determinations."""

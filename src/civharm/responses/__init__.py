@@ -1,0 +1,1 @@
+"""Responses to civilian harm: acknowledgement, payments, care, repair, clearance, referrals."""

@@ -1,0 +1,1 @@
+"""Topic-specific facts of an incident: CAAC grave violations, cultural property, PoC objects."""
