@@ -73,7 +73,7 @@ def run(rows: int, workdir: Path, postgres_url: str | None) -> list[Measurement]
     results: list[Measurement] = []
 
     duckdb_code = (
-        "import duckdb, sys; con = duckdb.connect(); "
+        "import duckdb, sys; con = duckdb.connect(); con.execute('SET enable_progress_bar = false'); "
         "sql = 'CREATE TABLE t AS SELECT * FROM read_csv(?, header=true, all_varchar=true)'; "
         "con.execute(sql, [sys.argv[1]]); "
         "print(con.execute('SELECT count(*) FROM t').fetchone()[0])"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from civharm.db.engine import create_db_engine, session_factory
 from civharm.db.schema import upgrade_schema
+from civharm.security.vault import Vault
 from tests.postgres import PostgresUnavailableError, running_postgres
 
 
@@ -28,6 +29,23 @@ def _find_shared_data() -> Path:
 
 SHARED_DATA = _find_shared_data()
 BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def civharm_key(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """One key file for the test session (encryption at rest, audit chain), as `civharm init` makes.
+
+    Named by ``CIVHARM_KEY_FILE``, so engines, the CLI and subprocesses all find it.
+    """
+    path = tmp_path_factory.mktemp("keys") / "civharm.key"
+    Vault.create(path)
+    previous = os.environ.get("CIVHARM_KEY_FILE")
+    os.environ["CIVHARM_KEY_FILE"] = str(path)
+    yield path
+    if previous is None:
+        os.environ.pop("CIVHARM_KEY_FILE", None)
+    else:
+        os.environ["CIVHARM_KEY_FILE"] = previous
 
 
 @pytest.fixture(scope="session")
@@ -48,6 +66,20 @@ def _fresh_postgres_database(server_url: str) -> str:
         connection.execute(text(f'CREATE DATABASE "{name}"'))
     admin.dispose()
     return server_url.rsplit("/", 1)[0] + f"/{name}"
+
+
+@pytest.fixture(scope="session")
+def new_database(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], str]:
+    """Makes an empty database on a backend: for tests needing two stores, or one per module."""
+
+    def make(backend: str) -> str:
+        if backend == "sqlite":
+            return f"sqlite:///{tmp_path_factory.mktemp('db') / 'civharm.sqlite3'}"
+        return _fresh_postgres_database(request.getfixturevalue("postgres_server"))
+
+    return make
 
 
 @pytest.fixture(params=BACKENDS)

@@ -34,6 +34,20 @@ class Settings(BaseSettings):
     #: Days an incident may wait for an assessment before it is overdue.
     assessment_overdue_days: int = 60
 
+    #: The key that encrypts personal fields and seals the audit chain; kept outside the
+    #: database (default: ``data_dir/keys/civharm.key``, created by ``civharm init``).
+    key_file: Path | None = None
+    #: Send the session cookie only over HTTPS; turn off only for http://localhost.
+    cookie_secure: bool = True
+    #: A login session ends this many hours after it began, however active.
+    session_hours: float = Field(default=12, gt=0, le=24 * 30)
+    #: ... and after this many minutes without a request.
+    session_idle_minutes: int = Field(default=60, gt=0)
+    #: Failed logins (per user and per client address) before logins are locked.
+    login_max_failures: int = Field(default=5, ge=1)
+    #: How long a lock lasts, and the window in which failures are counted.
+    login_lockout_minutes: int = Field(default=15, ge=1)
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
@@ -47,6 +61,11 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{self.data_dir / 'civharm.sqlite3'}"
+
+    @property
+    def effective_key_file(self) -> Path:
+        """The configured key file, or ``keys/civharm.key`` inside ``data_dir``."""
+        return self.key_file or self.data_dir / "keys" / "civharm.key"
 
 
 def load_settings(*, database_url: str | None = None) -> Settings:

@@ -25,6 +25,22 @@ class ValidationError(CivharmError):
     """A value breaks a domain rule."""
 
 
+class AuthenticationError(CivharmError):
+    """Credentials were wrong, expired or revoked (deliberately vague about which)."""
+
+
+class TooManyAttemptsError(AuthenticationError):
+    """Logins for this user or address are locked for a while after repeated failures."""
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message)
+        self.retry_after_seconds = retry_after_seconds
+
+
+class PermissionDeniedError(CivharmError):
+    """The acting user's role does not allow this action."""
+
+
 @dataclass(frozen=True, slots=True)
 class RowError:
     """One problem in one row of an input file."""

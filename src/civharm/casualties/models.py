@@ -5,11 +5,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table, Text
+from sqlalchemy import Boolean, CheckConstraint, Column, ForeignKey, Index, String, Table
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from civharm.db.base import Base, utcnow
 from civharm.db.types import str_enum
+from civharm.security.encrypted import EncryptedJSON, EncryptedText
 from civharm.vocabulary import AgeGroup, Outcome, PersonStatus, Sex
 
 if TYPE_CHECKING:
@@ -70,22 +71,24 @@ class Casualty(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     incident_id: Mapped[int | None] = mapped_column(ForeignKey("incidents.id"))
     pseudonym: Mapped[str] = mapped_column(String(64))
-    #: Names in one or more scripts: ``[{"name": "...", "script": "Arab"}]``.
-    names: Mapped[list[dict[str, str]]] = mapped_column(default=list)
+    #: Names in one or more scripts: ``[{"name": "...", "script": "Arab"}]``. Encrypted at rest,
+    #: like the other personal fields below (family group, notes, consent).
+    names: Mapped[list[dict[str, str]]] = mapped_column(EncryptedJSON("casualties.names"), default=list)
     sex: Mapped[Sex] = mapped_column(str_enum(Sex), default=Sex.UNKNOWN)
     age: Mapped[int | None]
     age_group: Mapped[AgeGroup] = mapped_column(str_enum(AgeGroup), default=AgeGroup.UNKNOWN)
     status: Mapped[PersonStatus] = mapped_column(str_enum(PersonStatus), default=PersonStatus.UNKNOWN)
     outcome: Mapped[Outcome] = mapped_column(str_enum(Outcome))
-    family_group: Mapped[str | None] = mapped_column(String(120))
+    family_group: Mapped[str | None] = mapped_column(EncryptedText("casualties.family_group"))
     date_of_harm: Mapped[date | None]
     place: Mapped[str | None] = mapped_column(String(300))
     #: How confident the recorder is that this person was harmed in this incident.
     confidence: Mapped[str] = mapped_column(String(16), default="medium")
-    notes: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(EncryptedText("casualties.notes"), default="")
     restricted: Mapped[bool] = mapped_column(Boolean, default=True)
-    #: Consent and its scope, for survivors who gave information themselves.
-    consent: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    #: Consent and its scope, for survivors who gave information themselves
+    #: (see :class:`civharm.security.schemas.Consent`).
+    consent: Mapped[dict[str, Any]] = mapped_column(EncryptedJSON("casualties.consent"), default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     incident: Mapped[Incident | None] = relationship(back_populates="casualties")

@@ -9,6 +9,8 @@ from civharm.casualties.models import Casualty, CasualtyCount
 from civharm.casualties.schemas import CasualtyCountCreate, CasualtyCreate
 from civharm.incidents.models import Incident
 from civharm.reports.models import Report
+from civharm.security.policy import access_for, casualty_scope
+from civharm.security.principal import Principal
 
 
 def add_casualty(
@@ -53,7 +55,8 @@ def add_count(
     return count
 
 
-def casualties_of_incident(session: Session, *, incident_id: int) -> list[Casualty]:
-    return list(
-        session.scalars(select(Casualty).where(Casualty.incident_id == incident_id).order_by(Casualty.id))
-    )
+def casualties_of_incident(session: Session, *, incident_id: int, principal: Principal) -> list[Casualty]:
+    """The incident's individual casualty records ``principal`` may see (project them before showing)."""
+    scope = casualty_scope(access_for(session, principal))
+    query = select(Casualty).where(Casualty.incident_id == incident_id, scope).order_by(Casualty.id)
+    return list(session.scalars(query))

@@ -8,6 +8,7 @@ from civharm.cli.context import app_context
 from civharm.db.schema import upgrade_schema
 from civharm.demo.load import load_demo
 from civharm.demo.scenario import OPERATION
+from civharm.security.vault import Vault
 
 
 def register(app: typer.Typer) -> None:
@@ -28,6 +29,7 @@ def demo(
     Example: civharm demo --incidents 300
     """
     context = app_context(ctx)
+    Vault.ensure(context.settings.effective_key_file)
     upgrade_schema(context.engine)
     with context.session() as session:
         summary = load_demo(session, seed=seed, incidents=incidents)
@@ -37,4 +39,8 @@ def demo(
     typer.echo(
         f"{OPERATION}: {summary.incidents} incidents, {summary.reports} reports "
         f"({summary.unlinked_reports} awaiting triage), {summary.casualties} casualty records (restricted)"
+    )
+    typer.echo(
+        "synthetic users demo-admin, demo-analyst, demo-caseworker, demo-approver, demo-intake and "
+        "demo-partner have no password yet: set one with `civharm user password NAME`"
     )

@@ -14,8 +14,10 @@ from rich.table import Table
 from civharm.casualties.service import casualties_of_incident
 from civharm.cli.context import app_context
 from civharm.incidents.schemas import IncidentDetail, IncidentSummary
-from civharm.incidents.service import IncidentFilter, get_incident, list_incidents, report_count
+from civharm.incidents.service import IncidentFilter, list_incidents, report_count
 from civharm.reports.service import reports_of_incident
+from civharm.security.policy import show_incident, visible_incident
+from civharm.security.principal import SYSTEM
 from civharm.vocabulary import IncidentStatus, Topic
 
 app = typer.Typer(help="List and read incidents.", no_args_is_help=True)
@@ -56,7 +58,9 @@ def list_command(
         text=text,
     )
     with app_context(ctx).session() as session:
-        rows, total = list_incidents(session, filters=filters, sort=sort, limit=limit, offset=offset)
+        rows, total = list_incidents(
+            session, principal=SYSTEM, filters=filters, sort=sort, limit=limit, offset=offset
+        )
         items = [IncidentSummary.model_validate(r).model_dump(mode="json") for r in rows]
     if as_json:
         typer.echo(json.dumps({"total": total, "items": items}, indent=2, ensure_ascii=False))
@@ -88,9 +92,10 @@ def show_command(
     Example: civharm incidents show CH-2026-000001
     """
     with app_context(ctx).session() as session:
-        incident = get_incident(session, code=code)
+        incident = visible_incident(session, SYSTEM, code)
+        show_incident(session, SYSTEM, incident)  # records the read when the incident is restricted
         detail = IncidentDetail.model_validate(incident).model_copy(
-            update={"report_count": report_count(session, incident)}
+            update={"report_count": report_count(session, incident, principal=SYSTEM)}
         )
         data: dict[str, Any] = detail.model_dump(mode="json")
         data["reports"] = [
@@ -102,7 +107,7 @@ def show_command(
                 "killed": _range(r.killed_min, r.killed_max),
                 "reliability": r.reliability.value,
             }
-            for r in reports_of_incident(session, incident_id=incident.id)
+            for r in reports_of_incident(session, incident_id=incident.id, principal=SYSTEM)
         ]
         # Names are restricted; the command line shows pseudonyms only.
         data["casualties"] = [
@@ -112,7 +117,7 @@ def show_command(
                 "sex": c.sex.value,
                 "age_group": c.age_group.value,
             }
-            for c in casualties_of_incident(session, incident_id=incident.id)
+            for c in casualties_of_incident(session, incident_id=incident.id, principal=SYSTEM)
         ]
     if as_json:
         typer.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -8,6 +8,7 @@ import typer
 
 from civharm import __version__
 from civharm.cli import (
+    areas,
     assessments,
     demo,
     imports,
@@ -16,6 +17,7 @@ from civharm.cli import (
     linkage,
     report,
     responses,
+    security,
     sites,
     store,
     survivors,
@@ -23,6 +25,7 @@ from civharm.cli import (
 from civharm.cli.context import AppContext
 from civharm.config import load_settings
 from civharm.errors import CivharmError, InputFileError
+from civharm.security.audit import current_actor
 
 app = typer.Typer(
     name="civharm",
@@ -38,10 +41,12 @@ assessments.register(lifecycle.app)
 responses.register(lifecycle.app)
 app.add_typer(survivors.app, name="survivor")
 app.add_typer(report.app, name="report")
+app.add_typer(areas.app, name="areas")
 store.register(app)
 demo.register(app)
 linkage.register(app)
 sites.register(app)
+security.register(app)
 
 
 def _version(value: bool) -> None:
@@ -67,6 +72,7 @@ def root(
     Example: civharm --db sqlite:///harm.sqlite3 init
     """
     ctx.obj = AppContext(settings=load_settings(database_url=db))
+    current_actor.set(security.cli_actor())  # names the actor of every write in the audit chain
 
 
 def main() -> None:

@@ -29,8 +29,13 @@ def json_dumps(value: Any) -> str:
 def create_db_engine(url: str, **kwargs: Any) -> Engine:
     """An engine for ``url``; SQLite gets WAL, foreign keys and a busy timeout.
 
+    Sessions on it record their writes in the audit chain (:mod:`civharm.security.capture`).
+
     The SQLite file's folder is created when missing, so a new user's first command works.
     """
+    from civharm.security.capture import install  # every write through a session is audited
+
+    install()
     parsed = make_url(url)
     kwargs.setdefault("json_serializer", json_dumps)
     if parsed.get_backend_name() == "sqlite":

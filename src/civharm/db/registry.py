@@ -3,6 +3,7 @@
 Feature packages add their ``models`` module here.
 """
 
+from civharm.areas import models as areas_models
 from civharm.assessments import models as assessments_models
 from civharm.casualties import models as casualties_models
 from civharm.db.base import Base
@@ -11,6 +12,7 @@ from civharm.incidents import models as incidents_models
 from civharm.linkage import models as linkage_models
 from civharm.reports import models as reports_models
 from civharm.responses import models as responses_models
+from civharm.security import models as security_models
 from civharm.sites import models as sites_models
 from civharm.survivors import models as survivors_models
 from civharm.topics import models as topics_models
@@ -18,6 +20,7 @@ from civharm.topics import models as topics_models
 metadata = Base.metadata
 
 __all__ = [
+    "areas_models",
     "assessments_models",
     "casualties_models",
     "history_models",
@@ -26,6 +29,7 @@ __all__ = [
     "metadata",
     "reports_models",
     "responses_models",
+    "security_models",
     "sites_models",
     "survivors_models",
     "topics_models",

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from civharm.areas.demo import load_areas_demo
 from civharm.assessments.demo import load_lifecycle_demo
 from civharm.casualties.schemas import CasualtyCountCreate, CasualtyCreate, PersonName
 from civharm.casualties.service import add_casualty, add_count
@@ -18,6 +19,7 @@ from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate
 from civharm.reports.service import create_report
+from civharm.security.demo import load_security_demo
 from civharm.sites.demo import load_sites_demo
 from civharm.vocabulary import Outcome, PersonStatus, Sensitivity, Topic
 
@@ -47,6 +49,8 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
         _load_incident(session, index, demo, summary)
     load_lifecycle_demo(session, seed=seed)
     load_sites_demo(session)
+    load_areas_demo(session, seed=seed)
+    load_security_demo(session)
     load_linkage_demo(session, seed=seed)
     return summary
 

@@ -16,6 +16,15 @@ from civharm.incidents.codes import allocate_codes
 from civharm.incidents.models import Incident, IncidentTopic
 from civharm.incidents.schemas import IncidentCreate
 from civharm.reports.models import Report
+from civharm.security.policy import (
+    Access,
+    access_for,
+    exact_location_visible,
+    incident_scope,
+    incident_text_match,
+    report_scope,
+)
+from civharm.security.principal import Principal
 from civharm.vocabulary import Determination, Grading, IncidentStatus, SourceType, Topic
 
 SORTABLE = {
@@ -93,7 +102,9 @@ def get_incident(session: Session, *, code: str) -> Incident:
     return incident
 
 
-def _filtered(query: Any, f: IncidentFilter) -> Any:
+def _filtered(query: Any, f: IncidentFilter, access: Access) -> Any:
+    # The visibility policy first: totals, pages and search hits never count hidden incidents.
+    query = query.where(incident_scope(access))
     if f.topics:
         query = query.where(
             exists().where(IncidentTopic.incident_id == Incident.id, IncidentTopic.topic.in_(f.topics))
@@ -118,38 +129,33 @@ def _filtered(query: Any, f: IncidentFilter) -> Any:
         query = query.where(Incident.admin1 == f.admin1)
     if f.bbox:
         min_lon, min_lat, max_lon, max_lat = f.bbox
-        query = query.where(Incident.latitude.between(min_lat, max_lat))
+        # Withheld coordinates (restricted incidents, for those not cleared) must not be probed.
+        query = query.where(exact_location_visible(access), Incident.latitude.between(min_lat, max_lat))
         if min_lon <= max_lon:
             query = query.where(Incident.longitude.between(min_lon, max_lon))
         else:  # the box crosses the antimeridian
             query = query.where(or_(Incident.longitude >= min_lon, Incident.longitude <= max_lon))
     if f.text:
-        like = f"%{f.text.strip()}%"
-        query = query.where(
-            or_(
-                Incident.title.ilike(like),
-                Incident.description.ilike(like),
-                Incident.place_name.ilike(like),
-                Incident.code.ilike(like),
-                cast(Incident.place_names, String).ilike(like),
-            )
-        )
+        query = query.where(incident_text_match(access, f"%{f.text.strip()}%"))
     return query
 
 
 def list_incidents(
     session: Session,
     *,
+    principal: Principal,
     filters: IncidentFilter | None = None,
     sort: str = "-date",
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[Incident], int]:
-    """A page of incidents matching ``filters`` and the total number that match.
+    """A page of the incidents ``principal`` may see matching ``filters``, and how many match.
 
-    ``sort`` is a key of :data:`SORTABLE`, prefixed with ``-`` for descending order.
+    ``sort`` is a key of :data:`SORTABLE`, prefixed with ``-`` for descending order. Project
+    the rows with :func:`civharm.security.policy.show_incidents` before showing them.
     """
     f = filters or IncidentFilter()
+    access = access_for(session, principal)
     key = sort.lstrip("-")
     if key not in SORTABLE:
         raise ValidationError(f"cannot sort by {key!r}; choose one of {', '.join(SORTABLE)}")
@@ -158,9 +164,9 @@ def list_incidents(
         ordering = [column.desc().nulls_last(), Incident.id.desc()]
     else:
         ordering = [column.asc().nulls_last(), Incident.id.asc()]
-    total = session.scalar(_filtered(select(func.count(Incident.id)), f)) or 0
+    total = session.scalar(_filtered(select(func.count(Incident.id)), f, access)) or 0
     rows = session.scalars(
-        _filtered(select(Incident), f).order_by(*ordering).limit(limit).offset(offset)
+        _filtered(select(Incident), f, access).order_by(*ordering).limit(limit).offset(offset)
     ).all()
     return list(rows), int(total)
 
@@ -197,5 +203,9 @@ def update_incident(
     return incident
 
 
-def report_count(session: Session, incident: Incident) -> int:
-    return int(session.scalar(select(func.count(Report.id)).where(Report.incident_id == incident.id)) or 0)
+def report_count(session: Session, incident: Incident, *, principal: Principal) -> int:
+    """How many of the incident's reports ``principal`` may see."""
+    query = select(func.count(Report.id)).where(
+        Report.incident_id == incident.id, report_scope(access_for(session, principal))
+    )
+    return int(session.scalar(query) or 0)

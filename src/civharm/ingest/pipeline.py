@@ -40,6 +40,7 @@ from civharm.ingest.prepare import (
 )
 from civharm.ingest.source import ParsedRow, Problems, SourceFormat
 from civharm.reports.models import ImportRun, Report
+from civharm.security.audit import checkpoint, record_bulk
 
 __all__ = ["ImportResult", "ParsedRow", "SourceFormat", "import_csv"]
 
@@ -191,6 +192,24 @@ class _Writer:
         self.inserted += len(fresh)
 
 
+def _audit(connection: Connection, result: ImportResult) -> None:
+    """One entry in the audit chain for the whole import, with a digest of every row written."""
+    reports = table_of(Report)
+    new_reports = select(reports.c.id).where(reports.c.import_id == result.import_id)
+    record_bulk(
+        connection,
+        action="import",
+        table_name="imports",
+        record_id=str(result.import_id),
+        rows={
+            table_of(ImportRun): table_of(ImportRun).c.id == result.import_id,
+            reports: reports.c.import_id == result.import_id,
+            table_of(CasualtyCount): table_of(CasualtyCount).c.report_id.in_(new_reports),
+        },
+        summary={"file": result.file, "source": result.source_system, "inserted": result.inserted},
+    )
+
+
 def _raw_row(row: PreparedRow, columns: tuple[str, ...]) -> dict[str, str]:
     """The original row of a prepared report (for the rejects file), from its stored raw record."""
     if "raw_record" not in columns:
@@ -245,10 +264,12 @@ def import_csv(
     try:
         with engine.begin() as connection:
             _run(connection, str(path), fmt, batches, result, rejects, progress, total)
+            _audit(connection, result)
     except BaseException:
         if rejects is not None:
             rejects.abandon()
         raise
+    checkpoint(engine)
     if rejects is not None:
         rejects.finish()
         result.rejects_file = str(rejects.target) if result.rejected else None

@@ -10,6 +10,8 @@ from sqlalchemy.orm import Session
 from civharm.errors import NotFoundError
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate
+from civharm.security.policy import access_for, report_scope
+from civharm.security.principal import Principal
 
 MANUAL_SOURCE_SYSTEM = "intake"
 
@@ -36,6 +38,10 @@ def get_report(session: Session, *, report_id: int) -> Report:
     return report
 
 
-def reports_of_incident(session: Session, *, incident_id: int) -> list[Report]:
-    query = select(Report).where(Report.incident_id == incident_id).order_by(Report.date_start, Report.id)
+def reports_of_incident(session: Session, *, incident_id: int, principal: Principal) -> list[Report]:
+    """The incident's reports that ``principal`` may see, oldest first."""
+    scope = report_scope(access_for(session, principal))
+    query = (
+        select(Report).where(Report.incident_id == incident_id, scope).order_by(Report.date_start, Report.id)
+    )
     return list(session.scalars(query))

@@ -28,10 +28,17 @@ class Principal:
     #: The partner organisation a partner or intake user belongs to (``None`` for staff).
     organisation: str | None = None
     user_id: int | None = None
+    #: Cleared to see restricted fields (survivors' identities) of every record; admins always are.
+    #: Others may be cleared for single incidents by a grant (see ``civharm.security.grants``).
+    cleared: bool = False
 
     @property
     def is_staff(self) -> bool:
         return self.role not in (Role.PARTNER, Role.INTAKE)
+
+    @property
+    def sees_all_restricted(self) -> bool:
+        return self.role is Role.ADMIN or (self.cleared and self.is_staff)
 
 
 #: The principal used by local command-line work on one's own store, and by the demo loader.

@@ -1,7 +1,7 @@
 """linkage
 
 Revision ID: 0004_linkage
-Revises: 0005_sites
+Revises: 0002_security
 Create Date: 2026-11-23 10:54:04.788724
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0004_linkage"
-down_revision: str | None = "0005_sites"
+down_revision: str | None = "0002_security"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
