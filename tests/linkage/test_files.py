@@ -30,12 +30,13 @@ def test_link_file_to_file(tmp_path: Path) -> None:
     )
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
-    assert list(rows[0])[:3] == ["report_id", "incident_id", "match_probability"]
+    assert list(rows[0]) == ["report_id", "incident_id", "match_probability"]
     assert [r["report_id"] for r in rows] == ["r1", "r2", "r3", "r4"]
     incident = {r["report_id"]: r["incident_id"] for r in rows}
     assert incident["r1"] == incident["r2"] == incident["r3"] != incident["r4"]
     no_coordinates = next(r for r in rows if r["report_id"] == "r3")
-    assert "no coordinates" in no_coordinates["note"] and float(no_coordinates["match_probability"]) > 0.5
+    assert float(no_coordinates["match_probability"]) > 0.5
+    assert "1 report(s) had no coordinates" in result.stderr and "r3" in result.stderr
     assert (tmp_path / "e.jsonl").read_text(encoding="utf-8").count("\n") == 2
 
 

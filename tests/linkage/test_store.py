@@ -10,6 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civharm.errors import NotFoundError
+from civharm.history.models import EventKind
+from civharm.history.service import events_of, record_event
 from civharm.incidents.service import get_incident
 from civharm.linkage.activity import activities_for_incident, import_activities, incidents_near_activity
 from civharm.linkage.candidates import candidates_for
@@ -90,20 +92,30 @@ def test_a_new_report_joins_the_existing_incident(session: Session) -> None:
     assert late.incident_id is not None
 
 
-def test_merge_keeps_codes_and_can_be_undone(session: Session) -> None:
+def test_merge_keeps_the_merged_incident_its_history_and_can_be_undone(session: Session) -> None:
     a = make_incident(session)
     b = make_incident(session, title="Same strike, other desk")
     report = make_report(session)
     report.incident_id = b.id
+    record_event(session, incident=b, actor="ana", kind=EventKind.RECEIVED, summary="received by phone")
     session.flush()
     decision = merge_incidents(session, keep=a.code, merge=[b.code], actor="ana", reason="same strike")
     assert a.previous_codes == [b.code] and report.incident_id == a.id
-    assert get_incident(session, code=b.code).id == a.id  # the old code still finds it
+    kept = get_incident(session, code=b.code)  # never deleted: its history and code stay
+    assert kept.id == b.id and kept.details["merged_into"] == a.code
+    assert [e.summary for e in events_of(session, incident_id=b.id)] == [
+        "received by phone",
+        f"merged into {a.code}: 1 report(s) moved",
+    ]
+    merged_event = events_of(session, incident_id=a.id)[-1]
+    assert merged_event.actor == "ana" and merged_event.reason == "same strike"
     assert decision.actor == "ana" and decision.kind == "merge"
     undo(session, decision_id=decision.id, actor="ana")
     restored = get_incident(session, code=b.code)
     assert restored.id == b.id and restored.title == "Same strike, other desk"
+    assert "merged_into" not in restored.details
     assert report.incident_id == b.id and a.previous_codes == []
+    assert "undone" in events_of(session, incident_id=b.id)[-1].summary
 
 
 def test_split_moves_reports_to_a_new_incident_and_back(session: Session) -> None:

@@ -42,7 +42,7 @@ def link(
     explain_path: Path | None = typer.Option(
         None, "--explain", help="Also write each merge's evidence (JSON lines)."
     ),
-    threshold: float | None = typer.Option(None, help="Decision threshold in bits (default 2.5)."),
+    threshold: float | None = typer.Option(None, help="Decision threshold in bits (default -1)."),
     retrain: bool = typer.Option(True, help="Re-estimate the model's parameters by EM first."),
 ) -> None:
     """Group reports into incidents: a CSV file to a CSV file, or every unlinked report in the store.
@@ -54,9 +54,16 @@ def link(
             raise CivharmError("--input needs --output (where to write the clusters)")
         s = link_file(input_path, output_path, explain_path=explain_path, threshold=threshold)
         typer.echo(
-            f"{s.reports:,} reports → {s.incidents:,} incidents ({s.multi_report_incidents:,} with several reports); "
-            f"{s.without_coordinates:,} report(s) without coordinates linked by other fields; written to {output_path}"
+            f"{s.reports:,} reports → {s.incidents:,} incidents "
+            f"({s.multi_report_incidents:,} with several reports); written to {output_path}"
         )
+        if s.without_coordinates:
+            shown = ", ".join(s.without_coordinates[:20]) + ("…" if len(s.without_coordinates) > 20 else "")
+            typer.echo(
+                f"{len(s.without_coordinates):,} report(s) had no coordinates and were linked by place name, "
+                f"date, counts and text: {shown}",
+                err=True,
+            )
         return
     with app_context(ctx).session() as session:
         summary = link_store(session, actor=SYSTEM.username, retrain=retrain)

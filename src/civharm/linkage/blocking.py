@@ -20,7 +20,7 @@ from splink import block_on
 from splink.blocking_rule_library import CustomRule
 
 
-def prediction_rules(dialect: str = "duckdb") -> list[dict[str, Any]]:
+def prediction_rules(dialect: str = "duckdb") -> list[Any]:
     rules = [
         block_on("cells", "dbuckets", arrays_to_explode=["cells", "dbuckets"]),
         CustomRule(

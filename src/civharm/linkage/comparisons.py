@@ -19,6 +19,10 @@ Row = Mapping[str, Any]
 
 #: Distance levels, as multiples of the two reports' combined place uncertainty.
 DISTANCE_RATIOS = (0.35, 0.8, 1.6, 3.0)
+#: Reports placed at least this precisely (uncertainty, km) are compared in plain km ...
+PRECISE_KM = 3.0
+#: ... at these distances.
+PRECISE_DISTANCE_KM = (0.5, 1.2, 2.5)
 #: Date levels: days between the two date windows (0 means the windows overlap).
 DATE_GAPS = (1, 3, 7)
 #: Place-name levels: normalised Levenshtein similarity of the folded names.
@@ -71,15 +75,27 @@ def haversine_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 def _distance_level(left: Row, right: Row) -> int:
     if left["lat"] is None or right["lat"] is None:
         return 0
-    ratio = haversine_km(left["lat"], left["lon"], right["lat"], right["lon"]) / math.sqrt(
-        left["loc_unc"] ** 2 + right["loc_unc"] ** 2
-    )
-    return 1 + next((i for i, limit in enumerate(DISTANCE_RATIOS) if ratio <= limit), len(DISTANCE_RATIOS))
+    km = haversine_km(left["lat"], left["lon"], right["lat"], right["lon"])
+    if left["loc_unc"] <= PRECISE_KM and right["loc_unc"] <= PRECISE_KM:
+        return 1 + next((i for i, limit in enumerate(PRECISE_DISTANCE_KM) if km <= limit), 3)
+    ratio = km / math.sqrt(left["loc_unc"] ** 2 + right["loc_unc"] ** 2)
+    return 5 + next((i for i, limit in enumerate(DISTANCE_RATIOS) if ratio <= limit), len(DISTANCE_RATIOS))
 
 
 def _distance(dialect: str) -> Comparison:
-    ms, us = (0.45, 0.3, 0.15, 0.06, 0.04), (0.15, 0.2, 0.2, 0.15, 0.3)
+    """Two precisely placed reports are compared in km; otherwise relative to their uncertainty.
+
+    A report placed at a street and one placed at the town's point can only agree on the
+    town; two reports placed at streets 2 km apart tell of different spots.
+    """
+    precise = f"loc_unc_l <= {PRECISE_KM} AND loc_unc_r <= {PRECISE_KM}"
     levels = [Level("no coordinates", "lat_l IS NULL OR lat_r IS NULL", 1.0, 1.0)]
+    for limit, m, u in zip(PRECISE_DISTANCE_KM, (0.7, 0.2, 0.07), (0.1, 0.15, 0.25), strict=True):
+        levels.append(
+            Level(f"both precise, within {limit} km", f"{precise} AND {_HAVERSINE} <= {limit}", m, u)
+        )
+    levels.append(Level("both precise, farther apart", precise, 0.03, 0.5))
+    ms, us = (0.45, 0.3, 0.15, 0.06, 0.04), (0.15, 0.2, 0.2, 0.15, 0.3)
     for limit, m, u in zip(DISTANCE_RATIOS, ms, us, strict=False):
         levels.append(
             Level(f"within {limit} x place uncertainty", f"{_HAVERSINE} <= {limit} * {_SIGMA}", m, u)
@@ -133,16 +149,18 @@ def _count_level_of(prefix: str) -> Callable[[Row, Row], int]:
             return 0
         if left[f"{prefix}_hi"] == 0 and right[f"{prefix}_hi"] == 0:
             return 1
+        if left[f"{prefix}_lo"] == right[f"{prefix}_lo"] and left[f"{prefix}_hi"] == right[f"{prefix}_hi"]:
+            return 2
         gap, scale = _count_gap(
             left[f"{prefix}_lo"], left[f"{prefix}_hi"], right[f"{prefix}_lo"], right[f"{prefix}_hi"]
         )
         if gap == 0:
-            return 2
-        if gap <= max(1, 0.34 * scale):
             return 3
-        if gap <= max(3, 0.75 * scale):
+        if gap <= max(1, 0.34 * scale):
             return 4
-        return 5
+        if gap <= max(3, 0.75 * scale):
+            return 5
+        return 6
 
     return level
 
@@ -153,7 +171,13 @@ def _count(prefix: str, what: str) -> Comparison:
     levels = (
         Level(f"{what} not given", f"{prefix}_lo_l IS NULL OR {prefix}_lo_r IS NULL", 1.0, 1.0),
         Level("both none", f"{prefix}_hi_l = 0 AND {prefix}_hi_r = 0", 0.3, 0.3),
-        Level("ranges overlap", f"{gap} = 0", 0.45, 0.15),
+        Level(
+            "same count",
+            f"{prefix}_lo_l = {prefix}_lo_r AND {prefix}_hi_l = {prefix}_hi_r",
+            0.3,
+            0.08,
+        ),
+        Level("ranges overlap", f"{gap} = 0", 0.15, 0.1),
         Level("close (within a third)", f"{gap} <= greatest(1, 0.34 * {scale})", 0.15, 0.15),
         Level("somewhat apart", f"{gap} <= greatest(3, 0.75 * {scale})", 0.06, 0.15),
         Level("far apart", "ELSE", 0.04, 0.25),

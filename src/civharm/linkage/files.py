@@ -10,7 +10,9 @@ from pathlib import Path
 from civharm.linkage.engine import LinkResult, link_records
 from civharm.linkage.records import LinkRecord, read_records
 
-OUTPUT_COLUMNS = ("report_id", "incident_id", "match_probability", "note")
+#: Exactly these columns, one row per input report (reports without coordinates are named in
+#: :class:`FileLinkSummary`, which the command prints to stderr, never in this file).
+OUTPUT_COLUMNS = ("report_id", "incident_id", "match_probability")
 
 
 @dataclass
@@ -18,21 +20,15 @@ class FileLinkSummary:
     reports: int
     incidents: int
     multi_report_incidents: int
-    without_coordinates: int
+    without_coordinates: list[str]  # report ids: linked by place name, date, counts and text
     trained: bool
 
 
-def _note(record: LinkRecord, probability: float | None) -> str:
-    notes = []
-    if not record.has_coordinates:
-        notes.append("no coordinates: linked by place name, date, counts and text")
-    if probability is None:
-        notes.append("no other report matched")
-    return "; ".join(notes)
-
-
 def write_clusters(path: Path, records: list[LinkRecord], result: LinkResult) -> None:
-    """``report_id, incident_id, match_probability, note``; incidents numbered in input order."""
+    """``report_id, incident_id, match_probability``; incidents numbered in input order.
+
+    ``match_probability`` is empty for a report no other report joined.
+    """
     numbers: dict[int, int] = {}
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
@@ -46,7 +42,6 @@ def write_clusters(path: Path, records: list[LinkRecord], result: LinkResult) ->
                     record.report_id,
                     f"INC-{number:06d}",
                     "" if probability is None else f"{probability:.4f}",
-                    _note(record, probability),
                 )
             )
 
@@ -77,6 +72,6 @@ def link_file(
         reports=len(records),
         incidents=len(sizes),
         multi_report_incidents=sum(1 for n in sizes.values() if n > 1),
-        without_coordinates=sum(1 for r in records if not r.has_coordinates),
+        without_coordinates=[r.report_id for r in records if not r.has_coordinates],
         trained=result.params.trained_on > 0,
     )

