@@ -123,7 +123,8 @@ def scale(copies: int, seed: int) -> None:
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
     print(
-        f"{len(records):,} reports → {result.incidents:,} incidents in {seconds:.0f} s; peak RSS {peak:.2f} GiB"
+        f"{len(records):,} reports → {result.incidents:,} incidents in {seconds:.0f} s; "
+        f"peak RSS {peak:.2f} GiB"
     )
 
 

@@ -13,10 +13,15 @@ from civharm.errors import InputFileError
 from civharm.linkage.records import read_records
 
 runner = CliRunner()
-HEADER = "report_id,source,date,date_precision,latitude,longitude,place_name,admin1,country,civilians_killed,civilians_injured,description\n"
+HEADER = (
+    "report_id,source,date,date_precision,latitude,longitude,place_name,admin1,country,"
+    "civilians_killed,civilians_injured,description\n"
+)
 ROWS = [
-    "r1,media-01,2017-03-10,day,35.0198,40.4515,Al-Mayadin,Deir ez-Zor,SYR,4,2,Airstrike hit the market in the morning",
-    "r2,ngo-01,2017-03-10,day,35.0210,40.4530,Mayadeen,Deir ez-Zor,Syria,4-5,,Warplanes struck the souq this morning",
+    "r1,media-01,2017-03-10,day,35.0198,40.4515,Al-Mayadin,Deir ez-Zor,SYR,4,2,"
+    "Airstrike hit the market in the morning",
+    "r2,ngo-01,2017-03-10,day,35.0210,40.4530,Mayadeen,Deir ez-Zor,Syria,4-5,,"
+    "Warplanes struck the souq this morning",
     "r3,council-01,2017-03-11,day,,,الميادين,Deir ez-Zor,SYR,4,,غارة على سوق الميادين صباح",
     "r4,media-01,2017-03-20,day,36.52,38.10,Manbij,Aleppo,SYR,1,,Clashes at a checkpoint at night",
 ]

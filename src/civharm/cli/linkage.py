@@ -1,4 +1,7 @@
-"""``civharm link`` and ``civharm linkage|activity ...``: group reports into incidents, match own-force activity."""
+"""``civharm link`` and ``civharm linkage|activity ...``.
+
+Group reports into incidents; match incidents to own-force activity.
+"""
 
 from __future__ import annotations
 
@@ -93,7 +96,8 @@ def merge_command(
     with app_context(ctx).session() as session:
         decision = merge_incidents(session, keep=keep, merge=others, actor=SYSTEM.username, reason=reason)
         typer.echo(
-            f"merged {', '.join(others)} into {keep} (decision {decision.id}; undo with civharm linkage undo {decision.id})"
+            f"merged {', '.join(others)} into {keep} "
+            f"(decision {decision.id}; undo with civharm linkage undo {decision.id})"
         )
 
 

@@ -119,7 +119,7 @@ def read_activities(path: Path) -> list[dict[str, object]]:
 
 
 def import_activities(session: Session, *, path: Path, actor: str) -> tuple[int, int]:
-    """Add the log's activities (restricted); an activity already imported is updated. Returns (new, updated)."""
+    """Add the log's activities (restricted); one already imported is updated. Returns (new, updated)."""
     added = updated = 0
     for values in read_activities(path):
         existing = session.scalar(
@@ -157,7 +157,8 @@ def score(incident: Incident, activity: OwnForceActivity) -> tuple[float, list[s
         outside = max(0.0, distance - activity.radius_km)
         p_place = math.exp(-(outside**2) / (2 * sigma**2))
         reasons.append(
-            f"{distance:.1f} km from the activity (radius {activity.radius_km:g} km; incident place ± {sigma:g} km)"
+            f"{distance:.1f} km from the activity "
+            f"(radius {activity.radius_km:g} km; incident place ± {sigma:g} km)"
         )
     window = _incident_window(incident)
     if window is None:

@@ -70,7 +70,8 @@ class Event:
 def _place_name(where: str) -> str:
     words = where.replace("(", " ").replace(")", " ").split()
     while len(words) > 1 and words[-1].lower() in {
-        "town", "village", "city", "suburb", "district", "area", "camp", "governorate", "field", "farms", "farm",
+        "town", "village", "city", "suburb", "district", "area", "camp", "governorate", "field",
+        "farms", "farm",
     }:  # fmt: skip
         words.pop()
     return " ".join(words)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -128,7 +128,8 @@ def incident_from_reports(reports: list[Report]) -> IncidentCreate:
     ]
     topics = sorted({Topic(t) for r in reports for t in r.topics}, key=list(Topic).index) or [Topic.POC]
     return IncidentCreate(
-        title=f"{place or 'Unknown place'}, {day.isoformat() if day else 'undated'} ({len(reports)} report(s))",
+        title=f"{place or 'Unknown place'}, {day.isoformat() if day else 'undated'} "
+        f"({len(reports)} report(s))",
         description=" / ".join(dict.fromkeys((r.translation or r.original_text)[:300] for r in reports))[
             :4000
         ],
