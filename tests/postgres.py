@@ -31,6 +31,18 @@ def _bin_dir() -> Path:
     return Path(candidates[-1])
 
 
+def _scratch_dir() -> str | None:
+    """Memory-backed /dev/shm when it has room: the server's files then never touch the disk.
+
+    Durability is not under test here (fsync is off too); hundreds of test databases are
+    created and removed, which on a loaded disk costs minutes.
+    """
+    shm = Path("/dev/shm")
+    if shm.is_dir() and os.access(shm, os.W_OK) and shutil.disk_usage(shm).free > 4 * 2**30:
+        return str(shm)
+    return None
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -51,7 +63,7 @@ def running_postgres() -> Iterator[str]:
         yield external
         return
     bin_dir = _bin_dir()
-    root = Path(tempfile.mkdtemp(prefix="civharm-pg-"))
+    root = Path(tempfile.mkdtemp(prefix="civharm-pg-", dir=_scratch_dir()))
     data, sockets = root / "data", root / "sock"
     sockets.mkdir()
     if os.geteuid() == 0:

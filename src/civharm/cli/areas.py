@@ -3,31 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from civharm.areas.assessment import coverage, score_frame, sensitivity, write_scores
-from civharm.areas.events import parse_month, read_events, store_events
-from civharm.areas.forecast import build_panel, rolling_forecast
 from civharm.areas.framework import Framework, default_framework_path, load_framework
-from civharm.areas.geometry import read_geojson_areas
 from civharm.areas.grids import Grid, grid_for
-from civharm.areas.indicators import latest_values, read_indicators
-from civharm.areas.queries import admin_locator
-from civharm.areas.scoring import score_units
-from civharm.areas.service import (
-    assign_records,
-    import_areas,
-    save_forecasts,
-    save_indicator_values,
-    save_scores,
-)
-from civharm.areas.trends import monthly_harm, trend_summary
 from civharm.cli.context import app_context
 from civharm.errors import ValidationError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 app = typer.Typer(
     help="Assess areas (human-security index), follow trends and forecast harm.", no_args_is_help=True
@@ -79,6 +67,8 @@ def validate_command(
 
     Example: civharm areas validate --framework my-framework.yaml --indicators indicators.csv
     """
+    from civharm.areas.indicators import read_indicators
+
     framework = load_framework(framework_path)
     message = f"framework ok: {len(framework.nodes)} nodes, {len(framework.used_indicators())} indicators"
     if indicators is not None:
@@ -116,6 +106,11 @@ def score_command(
 
     Example: civharm areas score --framework F.yaml --indicators I.csv --output scores.csv
     """
+    from civharm.areas.assessment import coverage, score_frame, write_scores
+    from civharm.areas.indicators import latest_values, read_indicators
+    from civharm.areas.scoring import score_units
+    from civharm.areas.service import save_indicator_values, save_scores
+
     framework = load_framework(framework_path)
     frame = read_indicators(indicators, framework)
     latest = latest_values(frame, framework, as_of=as_of, max_age=max_age)
@@ -163,6 +158,9 @@ def sensitivity_command(
 
     Example: civharm areas sensitivity --indicators I.csv --output sensitivity.csv --moves moves.csv
     """
+    from civharm.areas.assessment import sensitivity
+    from civharm.areas.indicators import latest_values, read_indicators
+
     framework = load_framework(framework_path)
     latest = latest_values(read_indicators(indicators, framework), framework, as_of=as_of)
     if node is not None and node not in framework.nodes and node not in framework.indicators:
@@ -179,6 +177,8 @@ def sensitivity_command(
 
 def _events(ctx: typer.Context, source: str, max_where_prec: int) -> pd.DataFrame:
     """Events from a UCDP GED or ACLED file, or from the store's incidents (``store``)."""
+    from civharm.areas.events import read_events, store_events
+
     if source == "store":
         with app_context(ctx).session() as session:
             return store_events(session)
@@ -186,6 +186,8 @@ def _events(ctx: typer.Context, source: str, max_where_prec: int) -> pd.DataFram
 
 
 def _month(text: str, option: str) -> int:
+    from civharm.areas.events import parse_month
+
     try:
         return parse_month(text)
     except ValueError as exc:
@@ -225,6 +227,9 @@ def forecast_command(
     Example: civharm areas forecast --events ged.csv --unit priogrid --train-until 2017-06 --horizon 6
     --output metrics.csv --predictions predictions.csv
     """
+    from civharm.areas.forecast import build_panel, rolling_forecast
+    from civharm.areas.service import save_forecasts
+
     first = _month(train_until, "--train-until")
     last = _month(last_origin, "--last-origin") if last_origin else first
     grid = _grid(unit, resolution)
@@ -285,6 +290,9 @@ def trends_command(
 
     Example: civharm areas trends --events ged.csv --unit priogrid --output trends.csv --summary rising.csv
     """
+    from civharm.areas.queries import admin_locator
+    from civharm.areas.trends import monthly_harm, trend_summary
+
     frame = _events(ctx, events, max_where_prec)
     if unit == "admin":
         with app_context(ctx).session() as session:
@@ -318,6 +326,9 @@ def import_command(
 
     Example: civharm areas import adm2.geojson --code-property ADM2_PCODE --name-property ADM2_EN --level 2
     """
+    from civharm.areas.geometry import read_geojson_areas
+    from civharm.areas.service import import_areas
+
     features = read_geojson_areas(
         path, code_property=code_property, name_property=name_property, parent_property=parent_property
     )
@@ -344,6 +355,8 @@ def assign_command(
 
     Example: civharm areas assign --unit priogrid --reports ucdp-ged --reports acled
     """
+    from civharm.areas.service import assign_records
+
     grid = None if unit == "admin" else _grid(unit, resolution)
     if events is not None:
         if output is None:
@@ -363,6 +376,9 @@ def assign_command(
 def _assign_file(
     ctx: typer.Context, events: Path, output: Path, grid: Grid | None, level: int | None
 ) -> None:
+    from civharm.areas.events import read_events
+    from civharm.areas.queries import admin_locator
+
     frame = read_events(events, max_where_prec=7)
     if grid is None:
         with app_context(ctx).session() as session:

@@ -6,7 +6,6 @@ import typer
 
 from civharm.cli.context import app_context
 from civharm.db.schema import upgrade_schema
-from civharm.demo.load import load_demo
 from civharm.demo.scenario import OPERATION
 from civharm.security.vault import Vault
 
@@ -28,6 +27,8 @@ def demo(
 
     Example: civharm demo --incidents 300
     """
+    from civharm.demo.load import load_demo  # pulls in every feature's demo: only when asked
+
     context = app_context(ctx)
     Vault.ensure(context.settings.effective_key_file)
     upgrade_schema(context.engine)

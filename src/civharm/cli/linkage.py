@@ -13,13 +13,6 @@ import typer
 
 from civharm.cli.context import app_context
 from civharm.errors import CivharmError
-from civharm.linkage.activity import activities_for_incident, import_activities, incidents_near_activity
-from civharm.linkage.candidates import candidates_for
-from civharm.linkage.files import link_file
-from civharm.linkage.generator import generate as generate_reports
-from civharm.linkage.generator import read_events, truth_path, write_reports
-from civharm.linkage.records import LinkRecord
-from civharm.linkage.service import link_store, merge_incidents, split_incident, undo
 from civharm.security.principal import SYSTEM
 
 linkage_app = typer.Typer(
@@ -52,6 +45,9 @@ def link(
 
     Example: civharm link --input reports.csv --output clusters.csv
     """
+    from civharm.linkage.files import link_file
+    from civharm.linkage.service import link_store
+
     if input_path is not None:
         if output_path is None:
             raise CivharmError("--input needs --output (where to write the clusters)")
@@ -93,6 +89,8 @@ def merge_command(
 
     Example: civharm linkage merge CH-2026-000001 CH-2026-000007 --reason "same strike"
     """
+    from civharm.linkage.service import merge_incidents
+
     with app_context(ctx).session() as session:
         decision = merge_incidents(session, keep=keep, merge=others, actor=SYSTEM.username, reason=reason)
         typer.echo(
@@ -114,6 +112,8 @@ def split_command(
 
     Example: civharm linkage split CH-2026-000001 --report 12 --report 13 --reason "two strikes"
     """
+    from civharm.linkage.service import split_incident
+
     with app_context(ctx).session() as session:
         decision = split_incident(session, code=code, report_ids=report, actor=SYSTEM.username, reason=reason)
         typer.echo(f"split into {decision.incident_code} (decision {decision.id})")
@@ -127,6 +127,8 @@ def undo_command(
 
     Example: civharm linkage undo 4
     """
+    from civharm.linkage.service import undo
+
     with app_context(ctx).session() as session:
         log = undo(session, decision_id=decision, actor=SYSTEM.username)
         typer.echo(f"decision {decision} undone ({log.reason})")
@@ -146,6 +148,9 @@ def candidates_command(
 
     Example: civharm linkage candidates --date 2026-03-14 --lat 35.02 --lon 40.45 --place "Al Mayadin"
     """
+    from civharm.linkage.candidates import candidates_for
+    from civharm.linkage.records import LinkRecord
+
     record = LinkRecord(
         report_id="new",
         date=date.fromisoformat(day),
@@ -176,6 +181,9 @@ def generate_command(
 
     Example: civharm linkage generate ucdp_ged_syria_2016_2017.csv --year 2017 --seed 2 --output reports.csv
     """
+    from civharm.linkage.generator import generate as generate_reports
+    from civharm.linkage.generator import read_events, truth_path, write_reports
+
     events = read_events(ucdp, years=tuple(year) or None)
     records, truth = generate_reports(events, seed=seed, copies=copies, limit=limit)
     write_reports(output, records, truth)
@@ -192,6 +200,8 @@ def activity_import(
 
     Example: civharm activity import activity_log.csv
     """
+    from civharm.linkage.activity import import_activities
+
     with app_context(ctx).session() as session:
         added, updated = import_activities(session, path=path, actor=SYSTEM.username)
     typer.echo(f"{added} activit(ies) added, {updated} updated (restricted)")
@@ -205,6 +215,8 @@ def activity_for_incident(
 
     Example: civharm activity for-incident CH-2026-000001
     """
+    from civharm.linkage.activity import activities_for_incident
+
     with app_context(ctx).session() as session:
         matches = activities_for_incident(session, code=code, principal=SYSTEM)
     _print_matches(matches, as_json, key="activity_id")
@@ -218,6 +230,8 @@ def activity_near(
 
     Example: civharm activity near DEMO-ACT-0001
     """
+    from civharm.linkage.activity import incidents_near_activity
+
     with app_context(ctx).session() as session:
         matches = incidents_near_activity(session, activity_id=activity_id, principal=SYSTEM)
     _print_matches(matches, as_json, key="incident_code")

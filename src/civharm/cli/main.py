@@ -13,8 +13,10 @@ from civharm.cli import (
     demo,
     imports,
     incidents,
+    lessons,
     lifecycle,
     linkage,
+    qual,
     report,
     responses,
     security,
@@ -42,6 +44,8 @@ responses.register(lifecycle.app)
 app.add_typer(survivors.app, name="survivor")
 app.add_typer(report.app, name="report")
 app.add_typer(areas.app, name="areas")
+app.add_typer(qual.app, name="qual")
+app.add_typer(lessons.app, name="lessons")
 store.register(app)
 demo.register(app)
 linkage.register(app)

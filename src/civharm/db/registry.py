@@ -9,7 +9,9 @@ from civharm.casualties import models as casualties_models
 from civharm.db.base import Base
 from civharm.history import models as history_models
 from civharm.incidents import models as incidents_models
+from civharm.lessons import models as lessons_models
 from civharm.linkage import models as linkage_models
+from civharm.qualitative import models as qualitative_models
 from civharm.reports import models as reports_models
 from civharm.responses import models as responses_models
 from civharm.security import models as security_models
@@ -25,8 +27,10 @@ __all__ = [
     "casualties_models",
     "history_models",
     "incidents_models",
+    "lessons_models",
     "linkage_models",
     "metadata",
+    "qualitative_models",
     "reports_models",
     "responses_models",
     "security_models",

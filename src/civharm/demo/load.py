@@ -14,6 +14,7 @@ from civharm.casualties.service import add_casualty, add_count
 from civharm.demo.scenario import DemoIncident, build_scenario
 from civharm.incidents.schemas import IncidentCreate, PlaceName
 from civharm.incidents.service import create_incident
+from civharm.lessons.demo import load_lessons_demo
 from civharm.linkage.demo import load_linkage_demo
 from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.models import Report
@@ -52,6 +53,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     load_areas_demo(session, seed=seed)
     load_security_demo(session)
     load_linkage_demo(session, seed=seed)
+    load_lessons_demo(session)
     return summary
 
 

@@ -18,8 +18,8 @@ from functools import cache
 from typing import Any
 
 import orjson
+from sqlalchemy import Column, MetaData, RowMapping, String, Table, Text, type_coerce
 from sqlalchemy import Enum as SAEnum
-from sqlalchemy import MetaData, RowMapping, String, Table, Text, type_coerce
 
 from civharm.security.encrypted import EncryptedJSON, EncryptedText
 
@@ -89,13 +89,19 @@ def raw_table(table: Table) -> Table:
     Digests, backups and restores work on what is stored, so they need no key and never
     hold plaintext names.
     """
-    copy = table.to_metadata(_raw_metadata, name=f"{table.name}")
-    for column in copy.columns:
-        if isinstance(column.type, EncryptedJSON | EncryptedText):
-            column.type = Text()
-        elif isinstance(column.type, SAEnum):  # stored as VARCHAR: read the text, skip the enum
-            column.type = String(column.type.length)
-    return copy
+    # Only the columns and the primary key: indexes and constraints belong to the schema, which
+    # migrations create, and copying them with ``to_metadata`` trips over index objects that
+    # other copies of the table (Alembic's batch mode) have touched.
+    return Table(table.name, _raw_metadata, *(_raw_column(c) for c in table.columns))
+
+
+def _raw_column(column: Column[Any]) -> Column[Any]:
+    kind: Any = column.type
+    if isinstance(kind, EncryptedJSON | EncryptedText):
+        kind = Text()
+    elif isinstance(kind, SAEnum):  # stored as VARCHAR: read the text, skip the enum
+        kind = String(kind.length)
+    return Column(column.name, kind, key=column.key, primary_key=column.primary_key, nullable=column.nullable)
 
 
 def stored_columns(table: Table) -> list[Any]:

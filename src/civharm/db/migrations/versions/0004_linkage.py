@@ -1,7 +1,7 @@
 """linkage
 
 Revision ID: 0004_linkage
-Revises: 0002_security
+Revises: 0007_lessons
 Create Date: 2026-11-23 10:54:04.788724
 """
 
@@ -12,7 +12,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision: str = "0004_linkage"
-down_revision: str | None = "0002_security"
+down_revision: str | None = "0007_lessons"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,1 @@
+"""Learning from harm: harm patterns, the lessons register and the monthly civilian-harm report."""

@@ -1,0 +1,1 @@
+"""Thematic analysis workbench: documents, coded segments, codes, themes, memos (Braun & Clarke)."""
