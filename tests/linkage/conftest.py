@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,3 +45,46 @@ def linked_pairs(linked: Linked) -> tuple[object, ...]:
     from civharm.linkage.features import feature_frame
 
     return feature_frame(linked.records), linked.result.pairs, linked.result.params
+
+
+def _spark_missing() -> str | None:
+    """Why the Spark backend cannot run here, or None (``scripts/setup --test`` installs both)."""
+    import importlib.util
+    import shutil
+
+    if importlib.util.find_spec("pyspark") is None:
+        return "pyspark is not installed: pip install -e '.[spark]' (scripts/setup --test does)"
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        return "Java 17 is not installed: apt-get install openjdk-17-jre-headless (scripts/setup --test does)"
+    return None
+
+
+@pytest.fixture(scope="session")
+def spark() -> Iterator[Any]:
+    """One local Spark session for every Spark test, tuned to start fast on tiny data.
+
+    Whole-stage code generation and adaptive planning pay off on big data only; on a few
+    rows they are most of the time. The JVM stops at its first compiler tier for the same reason.
+    """
+    reason = _spark_missing()
+    if reason:
+        pytest.skip(reason)
+    from pyspark.sql import SparkSession
+
+    java_options = "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Xss4m"
+    session = (
+        SparkSession.builder.master("local[1]")
+        .appName("civharm-linkage-test")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "1")
+        .config("spark.default.parallelism", "1")
+        .config("spark.sql.adaptive.enabled", "false")
+        .config("spark.sql.codegen.wholeStage", "false")
+        .config("spark.driver.memory", "512m")
+        .config("spark.driver.extraJavaOptions", java_options)
+        .config("spark.sql.execution.arrow.pyspark.enabled", "false")
+        .getOrCreate()
+    )
+    yield session
+    session.stop()

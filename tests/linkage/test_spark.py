@@ -1,42 +1,25 @@
-"""The same model on a local Spark session gives the same scores as on DuckDB."""
+"""The same model on a local Spark session gives the same scores as on DuckDB.
+
+Four reports are enough: three tell one event (two placed, one without coordinates, one in
+Arabic script), so every blocking rule and every comparison's SQL runs on Spark, and the
+fourth is another event. The session is shared (``tests/linkage/conftest.py``) and skips
+only when pyspark or Java is missing, which ``scripts/setup --test`` installs.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
-
-import pytest
 
 from civharm.linkage.engine import cluster_pairs, predict
 from civharm.linkage.features import feature_frame
 from civharm.linkage.model import ModelParams
-from tests.linkage.test_files import ROWS
-
-pyspark = pytest.importorskip("pyspark", reason="install the spark extra: pip install -e '.[spark]'")
-
-
-@pytest.fixture(scope="module")
-def spark() -> Iterator[Any]:
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master("local[1]")
-        .appName("civharm-linkage-test")
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.driver.memory", "1g")
-        .config("spark.sql.execution.arrow.pyspark.enabled", "false")
-        .getOrCreate()
-    )
-    yield session
-    session.stop()
+from civharm.linkage.records import read_records
+from tests.linkage.test_files import HEADER, ROWS
 
 
-@pytest.mark.slow
-def test_spark_scores_pairs_like_duckdb(spark: Any, tmp_path: Any) -> None:
-    from civharm.linkage.records import read_records
+def test_spark_scores_pairs_like_duckdb(spark: Any, tmp_path: Path) -> None:
     from civharm.linkage.spark import spark_predict
-    from tests.linkage.test_files import HEADER
 
     path = tmp_path / "reports.csv"
     path.write_text(HEADER + "\n".join(ROWS) + "\n", encoding="utf-8")
