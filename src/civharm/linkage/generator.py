@@ -127,6 +127,8 @@ def generate(
         for event in events:
             rng = random.Random(seed * 1_000_003 + copy * 7_919 + int(event.key))
             truth = truth_of(_moved(event, copy), rng)
+            if rng.random() >= rates.event_reported:
+                continue
             for source in sources_of(rng, truth, rates):
                 records.append((report_of(rng, truth, source, rates), f"{event.key}-{copy}"))
             if limit and len(records) >= limit:

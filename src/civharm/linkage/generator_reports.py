@@ -53,6 +53,10 @@ SOURCE_WEIGHTS = tuple(weight for _, _, count, weight, _ in SOURCE_KINDS for _ i
 class ReportingRates:
     """How often sources do what; every rate the generator uses, in one place."""
 
+    #: Share of real events that reach the cell's sources at all. UCDP compiles every event it
+    #: can find from hundreds of outlets; a cell's intake hears of fewer, most of all on days
+    #: with many events in one town (a round-up names the town, not each strike).
+    event_reported: float = 1.0
     #: Sources per event (1..6) as weights, by civilian deaths: none, 1–4, 5 or more.
     sources_no_deaths: tuple[int, ...] = (50, 27, 13, 6, 3, 1)
     sources_few_deaths: tuple[int, ...] = (32, 28, 20, 11, 6, 3)
@@ -61,10 +65,22 @@ class ReportingRates:
     repeat: float = 0.04
     #: Days between the event and a report's date (exact dates): shift → weight.
     date_shifts: dict[int, int] = field(default_factory=lambda: {0: 60, 1: 22, -1: 7, 2: 7, 3: 4})
+    #: The same for events with five or more civilian deaths: the toll grows as the dead are
+    #: found, and later reports carry the day they were written.
+    date_shifts_many_deaths: dict[int, int] = field(
+        default_factory=lambda: {0: 35, 1: 30, -1: 5, 2: 15, 3: 10, 4: 5}
+    )
     #: Where UCDP did not know the spot (``where_prec`` ≥ 3), sources know it less often too.
     spot_factor_vague: float = 0.5
+    #: In a town or city whose point collects many events, local sources name the quarter
+    #: and place it (a neighbourhood's point) more often than elsewhere (at most 0.95).
+    spot_factor_town: float = 3.0
+    #: The kinds of source that factor applies to (all, after calibration: see docs/linkage.md).
+    local_kinds: tuple[str, ...] = (
+        "media", "media-ar", "ngo", "un", "social", "council", "claims-desk", "own-force-log",
+    )  # fmt: skip
     #: Jitter (km, one standard deviation) of a report placed at the spot.
-    spot_jitter_km: float = 0.3
+    spot_jitter_km: float = 0.8
     #: A report placed at the town's point uses UCDP's very point (same gazetteer) this often;
     #: otherwise another gazetteer's point, this far off (km, sd) for a town, more for areas.
     same_gazetteer: float = 0.55
@@ -125,7 +141,8 @@ def _day(rng: random.Random, truth: EventTruth, rates: ReportingRates) -> tuple[
         span = (event.day_end - event.day).days
         day = event.day + timedelta(days=rng.randint(0, span) if span else 0)
         return day.toordinal(), UCDP_DATE_PREC.get(event.date_prec, DatePrecision.UNKNOWN)
-    shift = rng.choices(list(rates.date_shifts), weights=list(rates.date_shifts.values()))[0]
+    shifts = rates.date_shifts_many_deaths if truth.killed >= 5 else rates.date_shifts
+    shift = rng.choices(list(shifts), weights=list(shifts.values()))[0]
     return truth.day.toordinal() + shift, DatePrecision.DAY
 
 
@@ -135,6 +152,8 @@ def _place(
     """Coordinates, their precision, and whether the source knew the spot."""
     event = truth.event
     spot = source.spot * (rates.spot_factor_vague if event.where_prec >= 3 else 1.0)
+    if truth.town_point and event.where_prec == 1 and source.kind in rates.local_kinds:
+        spot = min(0.95, spot * rates.spot_factor_town)
     if source.kind in ("social", "claims-desk") and rng.random() < rates.no_coordinates:
         at_spot = rng.random() < spot
         precision = LocationPrecision.NEIGHBOURHOOD if at_spot else _town_precision(truth)
