@@ -17,6 +17,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from civharm.incidents.models import Incident
+from civharm.linkage.comparisons import haversine_km
 from civharm.linkage.features import feature_row
 from civharm.linkage.model import ModelParams, explain, probability, score_pair
 from civharm.linkage.records import LinkRecord
@@ -29,7 +30,10 @@ MIN_PROBABILITY = 0.05
 #: Extra days searched beyond the new report's own date uncertainty.
 SEARCH_DAYS = 4
 MIN_SEARCH_KM = 30.0
-MAX_ROWS = 3000
+#: Rows the indexed query may return (ids, dates, coordinates only) ...
+MAX_ROWS = 5000
+#: ... and how many of the closest of them are loaded and scored in Python.
+MAX_SCORED = 250
 
 
 @dataclass
@@ -43,22 +47,42 @@ class Candidate:
 
 
 def _nearby(session: Session, record: LinkRecord) -> list[Report]:
-    query = select(Report).where(Report.incident_id.is_not(None))
+    """Linked reports near ``record``: narrowed by index, then the closest few loaded in full.
+
+    The indexed query reads only ids, dates and coordinates. A report placed only at province
+    level (or without coordinates) can have thousands of neighbours in a busy month; they are
+    ranked by days apart, then km apart, and only :data:`MAX_SCORED` are loaded and scored.
+    """
+    light = select(Report.id, Report.date_start, Report.latitude, Report.longitude).where(
+        Report.incident_id.is_not(None)
+    )
     if record.date is not None:
         days = min(date_uncertainty_days(record.date_precision), 45) + SEARCH_DAYS
-        query = query.where(
+        light = light.where(
             Report.date_start.between(record.date - timedelta(days=days), record.date + timedelta(days=days))
         )
     if record.latitude is not None and record.longitude is not None:
         km = max(MIN_SEARCH_KM, 3 * location_uncertainty_km(record.location_precision))
         dlat, dlon = km / 111.0, km / (111.0 * max(math.cos(math.radians(record.latitude)), 0.05))
-        query = query.where(
+        light = light.where(
             Report.latitude.between(record.latitude - dlat, record.latitude + dlat),
             Report.longitude.between(record.longitude - dlon, record.longitude + dlon),
         )
     elif record.admin1:
-        query = query.where(Report.admin1 == record.admin1)
-    return list(session.scalars(query.limit(MAX_ROWS)))
+        light = light.where(Report.admin1 == record.admin1)
+    rows = session.execute(light.limit(MAX_ROWS)).all()
+    if len(rows) > MAX_SCORED:
+        rows = sorted(rows, key=lambda row: _closeness(record, row))[:MAX_SCORED]
+    if not rows:
+        return []
+    return list(session.scalars(select(Report).where(Report.id.in_([row.id for row in rows]))))
+
+
+def _closeness(record: LinkRecord, row: Any) -> tuple[int, float]:
+    days = abs((row.date_start - record.date).days) if record.date and row.date_start else 0
+    if record.latitude is None or record.longitude is None or row.latitude is None or row.longitude is None:
+        return days, 0.0
+    return days, haversine_km(record.latitude, record.longitude, row.latitude, row.longitude)
 
 
 def candidates_for(

@@ -39,7 +39,7 @@ MIN_REPORTS_TO_TRAIN = 200
 #: Random pairs drawn to estimate u for the EM sessions.
 U_SAMPLE_PAIRS = 200_000
 #: EM for m runs on at most this many reports (whole months of them); u and the prior use all.
-MAX_TRAIN_REPORTS = 40_000
+MAX_TRAIN_REPORTS = 20_000
 #: Fixed-point iterations for the prior among candidate pairs.
 PRIOR_ITERATIONS = 50
 
@@ -153,12 +153,18 @@ def candidate_levels(
     columns = ["rid_l", "rid_r"] + [f"bf_{n}" for n in names]
     if dialect == "spark":
         out = scored.as_spark_dataframe().select(*columns).toPandas()
+        for name in names:
+            code = np.rint(out.pop(f"bf_{name}").to_numpy(dtype=np.float64) * LEVEL_CODE)
+            out[f"lv_{name}"] = np.where(code >= LEVEL_CODE, 0, code).astype(np.int8)
     else:
-        out = scored.as_duckdbpyrelation().select(", ".join(columns)).df()
+        # Levels decoded in DuckDB: one byte per comparison reaches pandas, not a float per pair.
+        decoded = [
+            f"CAST(CASE WHEN round(bf_{n} * {LEVEL_CODE}) >= {LEVEL_CODE} THEN 0 "
+            f"ELSE round(bf_{n} * {LEVEL_CODE}) END AS TINYINT) AS lv_{n}"
+            for n in names
+        ]
+        out = scored.as_duckdbpyrelation().select(", ".join(["rid_l", "rid_r", *decoded])).df()
     scored.drop_table_from_database_and_remove_from_cache()
-    for name in names:
-        code = np.rint(out.pop(f"bf_{name}").to_numpy(dtype=np.float64) * LEVEL_CODE)
-        out[f"lv_{name}"] = np.where(code >= LEVEL_CODE, 0, code).astype(np.int8)
     out["rid_l"] = out["rid_l"].astype(np.int64)
     out["rid_r"] = out["rid_r"].astype(np.int64)
     return cast(pd.DataFrame, out)

@@ -8,6 +8,7 @@ uncertainty (a report dated "that week" reaches every day of the week).
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import h3
@@ -49,8 +50,19 @@ def date_buckets(day: int | None, uncertainty: int) -> list[int] | None:
 def h3_neighbourhood(latitude: float | None, longitude: float | None) -> list[int] | None:
     if latitude is None or longitude is None:
         return None
+    return list(_neighbourhood(latitude, longitude))
+
+
+# Many reports carry the very same coordinates (a town's gazetteer point): compute each once.
+@lru_cache(maxsize=400_000)
+def _neighbourhood(latitude: float, longitude: float) -> tuple[int, ...]:
     cell = h3.latlng_to_cell(latitude, longitude, H3_RESOLUTION)
-    return sorted(h3.str_to_int(c) for c in h3.grid_disk(cell, 1))
+    return tuple(sorted(h3.str_to_int(c) for c in h3.grid_disk(cell, 1)))
+
+
+@lru_cache(maxsize=400_000)
+def _training_cell(latitude: float, longitude: float) -> int:
+    return int(h3.str_to_int(h3.latlng_to_cell(latitude, longitude, TRAINING_RESOLUTION)))
 
 
 def country_key(country: str | None) -> str | None:
@@ -93,7 +105,7 @@ def feature_row(rid: int, record: LinkRecord) -> dict[str, Any]:
         "tokens": tokens,
         "ntok": len(tokens),
         "cell5": (
-            h3.str_to_int(h3.latlng_to_cell(record.latitude, record.longitude, TRAINING_RESOLUTION))
+            _training_cell(record.latitude, record.longitude)
             if record.latitude is not None and record.longitude is not None
             else None
         ),

@@ -22,6 +22,8 @@ _ARABIC = {
     "پ": "p", "چ": "ch", "ژ": "zh", "گ": "g", "ی": "y", "ک": "k",
 }  # fmt: skip
 _ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "0123456789")
+_ARABIC_TABLE = str.maketrans(_ARABIC)
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
 _ARABIC_MARKS = re.compile("[\u064b-\u065f\u0670\u0640]")  # harakat, dagger alif, tatweel
 
 #: Words that say what kind of place it is rather than which place.
@@ -164,18 +166,20 @@ _STOPWORDS = frozenset(
 
 
 def has_arabic(text: str) -> bool:
-    return any("\u0600" <= ch <= "\u06ff" for ch in text)
+    return _ARABIC_LETTER.search(text) is not None
 
 
 def transliterate(text: str) -> str:
     """Arabic script to a rough Latin form; Latin text loses its diacritics. Lower case."""
+    if text.isascii():  # most English text: nothing to transliterate or strip (a million reports)
+        return text.lower()
     text = _ARABIC_MARKS.sub("", text.translate(_ARABIC_DIGITS))
     if has_arabic(text):
         words = []
         for word in text.split():
             if word.startswith("ال") and len(word) > 3:  # the article is written joined to the word
                 word = word[2:]
-            words.append("".join(_ARABIC.get(ch, ch) for ch in word))
+            words.append(word.translate(_ARABIC_TABLE))
         text = " ".join(words)
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
@@ -301,17 +305,27 @@ DETAIL_LEXICON: dict[str, dict[str, tuple[str, ...]]] = {
 }
 
 
-def _detail_pattern(words: tuple[str, ...]) -> re.Pattern[str]:
-    latin = "|".join(re.escape(w) for w in words if not has_arabic(w))
-    # Arabic words carry prefixes (the article, "and", "in") joined to them: no left boundary.
-    arabic = "|".join(re.escape(w) for w in words if has_arabic(w))
-    parts = [f"(?<![\\w])(?:{latin})(?![a-z])"] if latin else []
-    parts += [f"(?:{arabic})"] if arabic else []
-    return re.compile("|".join(parts), re.IGNORECASE)
+def _named_at(text: str, word: str, latin: bool) -> int:
+    """Where ``word`` first stands as a word in ``text`` (lower case), or -1.
+
+    Latin words need a word boundary on both sides; Arabic words carry prefixes (the article,
+    "and", "in") joined to them, so they need none. Plain substring search is far faster than
+    a regular expression per value (feature derivation for a million reports).
+    """
+    at = text.find(word)
+    if not latin:
+        return at
+    while at >= 0:
+        before = text[at - 1] if at else " "
+        after = text[at + len(word) : at + len(word) + 1]
+        if not (before.isalnum() or before == "_") and not ("a" <= after <= "z"):
+            return at
+        at = text.find(word, at + 1)
+    return -1
 
 
-_DETAIL_PATTERNS = {
-    category: [(value, _detail_pattern(words)) for value, words in values.items()]
+_DETAIL_WORDS = {
+    category: [(value, [(w.lower(), not has_arabic(w)) for w in words]) for value, words in values.items()]
     for category, values in DETAIL_LEXICON.items()
 }
 
@@ -321,11 +335,13 @@ def text_details(text: str | None) -> dict[str, str | None]:
     found: dict[str, str | None] = dict.fromkeys(DETAIL_LEXICON)
     if not text:
         return found
-    for category, patterns in _DETAIL_PATTERNS.items():
-        first = None
-        for value, pattern in patterns:
-            match = pattern.search(text)
-            if match and (first is None or match.start() < first[0]):
-                first = (match.start(), value)
+    lower = text.lower()
+    for category, values in _DETAIL_WORDS.items():
+        first: tuple[int, str] | None = None
+        for value, words in values:
+            for word, latin in words:
+                at = _named_at(lower, word, latin)
+                if at >= 0 and (first is None or at < first[0]):
+                    first = (at, value)
         found[category] = first[1] if first else None
     return found
