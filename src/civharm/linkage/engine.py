@@ -65,9 +65,13 @@ def train_m(
     """
     start = start or ModelParams.starting()
     estimates = []
+    with_u: ModelParams | None = None
     for session, (rule, _) in enumerate(training_rules()):
-        linker = Linker(cast(Any, frame), splink_settings(start), db_api=db_api or duckdb_api())
-        linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+        linker = Linker(cast(Any, frame), splink_settings(with_u or start), db_api=db_api or duckdb_api())
+        if with_u is None:
+            # The same random pairs (same seed) give every session the same u: sample them once.
+            linker.training.estimate_u_using_random_sampling(max_pairs=U_SAMPLE_PAIRS, seed=seed)
+            with_u = _with_sampled_u(start, linker.misc.save_model_to_json())
         if session == 0:
             linker.training.estimate_probability_two_random_records_match(
                 [prior_rule()], recall=PRIOR_RULE_RECALL
@@ -87,6 +91,21 @@ def train_m(
                 (m, u) for (m, _), (_, u) in zip(trained[name], params.levels[name], strict=True)
             ]
     return params
+
+
+def _with_sampled_u(start: ModelParams, model: dict[str, Any]) -> ModelParams:
+    """``start`` with the u values of a Splink model (its m values and prior unchanged)."""
+    sampled = params_from_splink(model, prior=start.prior, trained_on=start.trained_on).levels
+    levels = {
+        c.name: [
+            (m, u)
+            for (m, _), (_, u) in zip(
+                start.levels.get(c.name) or [(lv.m, lv.u) for lv in c.levels], sampled[c.name], strict=True
+            )
+        ]
+        for c in comparisons()
+    }
+    return ModelParams(prior=start.prior, levels=levels, trained_on=start.trained_on, version=start.version)
 
 
 def calibrate(params: ModelParams, levels: pd.DataFrame) -> ModelParams:
