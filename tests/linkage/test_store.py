@@ -152,6 +152,53 @@ def test_candidates_name_the_likely_incident_first(session: Session) -> None:
     assert all(c.code != market_code for c in found[1:])
 
 
+def test_a_report_without_coordinates_finds_its_incident_in_a_busy_province(session: Session) -> None:
+    """Only the closest neighbours in time are scored; the right incident must be among them."""
+    from datetime import timedelta
+
+    from civharm.linkage import candidates
+
+    busy = make_incident(session, title="Shelling across the province")
+    for n in range(candidates.MAX_SCORED + 40):
+        report = make_report(
+            session,
+            source_name=f"Round-up {n % 7}",
+            original_text="Shelling on the villages of the countryside",
+            date_start=date(2026, 3, 10) + timedelta(days=n % 9),
+            latitude=34.5 + (n % 20) / 20,
+            longitude=40.6 + (n % 13) / 20,
+            place_name=f"Village {n}",
+            admin1="Deir ez-Zor",
+            killed_min=1,
+            killed_max=1,
+        )
+        report.incident_id = busy.id
+    market = make_incident(session, title="Market airstrike")
+    for source, place in (("River Post", "Al Mayadin"), ("Field Network", "Mayadeen")):
+        report = make_report(
+            session,
+            source_name=source,
+            place_name=place,
+            admin1="Deir ez-Zor",
+            original_text="Airstrike hit the market in the morning, 4 killed",
+            killed_min=4,
+            killed_max=4,
+        )
+        report.incident_id = market.id
+    session.flush()
+    new = LinkRecord(
+        report_id="draft",
+        source="Desk claim",
+        date=date(2026, 3, 14),
+        place_name="الميادين",
+        admin1="Deir ez-Zor",
+        killed=(4, 4),
+        description="airstrike on the market in the morning",
+    )
+    found = candidates_for(session, record=new)
+    assert found and found[0].code == market.code
+
+
 ACTIVITY_LOG = """activity_id,start,end,latitude,longitude,radius_km,activity_type,unit
 A-1,2026-03-14T05:00:00,2026-03-14T06:00:00,35.03,40.45,1.5,airstrike,TF SILVER (test)
 A-2,2026-03-01T05:00:00,2026-03-01T06:00:00,35.03,40.45,1.5,airstrike,TF SILVER (test)
