@@ -83,9 +83,9 @@ def train_m(
         )
         estimates.append(linker.misc.save_model_to_json())
     prior = float(estimates[0]["probability_two_random_records_match"])
-    params = params_from_splink(estimates[0], prior=prior, trained_on=len(frame))
+    params = params_from_splink(estimates[0], prior=prior, trained_on=len(frame), fallback=with_u)
     for (_, names), estimate in zip(training_rules(), estimates, strict=True):
-        trained = params_from_splink(estimate, prior=prior, trained_on=len(frame)).levels
+        trained = params_from_splink(estimate, prior=prior, trained_on=len(frame), fallback=with_u).levels
         for name in names:
             params.levels[name] = [
                 (m, u) for (m, _), (_, u) in zip(trained[name], params.levels[name], strict=True)

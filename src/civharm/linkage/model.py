@@ -109,17 +109,25 @@ def _comparison_dict(comparison: Comparison, params: ModelParams) -> dict[str, A
     }
 
 
-def params_from_splink(model: dict[str, Any], *, prior: float, trained_on: int) -> ModelParams:
-    """Read trained m and u back out of a Splink model dictionary."""
+def params_from_splink(
+    model: dict[str, Any], *, prior: float, trained_on: int, fallback: ModelParams | None = None
+) -> ModelParams:
+    """Read trained m and u back out of a Splink model dictionary.
+
+    A level EM could not estimate (never seen among the session's pairs) may come back without
+    a value; it keeps ``fallback``'s.
+    """
     levels: dict[str, list[tuple[float, float]]] = {}
     for comparison in model["comparisons"]:
+        name = comparison["output_column_name"]
         pairs = []
-        for level in comparison["comparison_levels"]:
+        for index, level in enumerate(comparison["comparison_levels"]):
             if level.get("is_null_level"):
                 pairs.append((1.0, 1.0))
-            else:
-                pairs.append((float(level["m_probability"]), float(level["u_probability"])))
-        levels[comparison["output_column_name"]] = pairs
+                continue
+            m, u = fallback.levels[name][index] if fallback else (None, None)
+            pairs.append((float(level.get("m_probability", m)), float(level.get("u_probability", u))))
+        levels[name] = pairs
     return ModelParams(prior=prior, levels=levels, trained_on=trained_on)
 
 
