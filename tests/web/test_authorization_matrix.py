@@ -224,6 +224,13 @@ def answer_link(client: TestClient, role: str, s: Seed) -> None:
     assert response.status_code == 404, (role, response.status_code, response.text[:200])
 
 
+def own_force_activities(client: TestClient, role: str, s: Seed) -> None:
+    """Staff see the activities near any incident; to everyone else the route does not exist."""
+    for kind in KINDS:
+        response = _call(client, "GET", f"/api/v1/linkage/incidents/{s.codes[kind]}/activities")
+        _status(response, role, allowed=role in STAFF, page=False, hidden=404)
+
+
 def logout_page(client: TestClient, role: str, s: Seed) -> None:
     response = _call(client, "POST", "/logout")
     assert response.status_code == 303 and response.headers["location"] == "/login", role
@@ -312,6 +319,11 @@ MATRIX: dict[tuple[str, str], Check] = {
         "GET", "/api/v1/exchange/answer/none-such", ok=404
     ),
     ("POST", "/api/v1/exchange/answer/{token}"): answer_link,
+    # linkage: the engine compares with every report, so its answers are the cell's
+    ("POST", "/api/v1/linkage/candidates"): simple(
+        "POST", "/api/v1/linkage/candidates", who=editors, json={"place_name": "Al Mayadin"}
+    ),
+    ("GET", "/api/v1/linkage/incidents/{code}/activities"): own_force_activities,
     # sign-in, sign-out, tokens
     ("GET", "/login"): open_to_all("GET", "/login"),
     ("POST", "/login"): sign_in_form,

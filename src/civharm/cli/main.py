@@ -16,6 +16,7 @@ from civharm.cli import (
     incidents,
     lessons,
     lifecycle,
+    linkage,
     qual,
     report,
     responses,
@@ -50,6 +51,7 @@ app.add_typer(lessons.app, name="lessons")
 store.register(app)
 demo.register(app)
 serve.register(app)
+linkage.register(app)
 sites.register(app)
 security.register(app)
 exchange.register(app)

@@ -11,6 +11,7 @@ from civharm.exchange import models as exchange_models
 from civharm.history import models as history_models
 from civharm.incidents import models as incidents_models
 from civharm.lessons import models as lessons_models
+from civharm.linkage import models as linkage_models
 from civharm.qualitative import models as qualitative_models
 from civharm.reports import models as reports_models
 from civharm.responses import models as responses_models
@@ -29,6 +30,7 @@ __all__ = [
     "history_models",
     "incidents_models",
     "lessons_models",
+    "linkage_models",
     "metadata",
     "qualitative_models",
     "reports_models",

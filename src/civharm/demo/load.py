@@ -16,6 +16,7 @@ from civharm.exchange.demo import load_exchange_demo
 from civharm.incidents.schemas import IncidentCreate, PlaceName
 from civharm.incidents.service import create_incident
 from civharm.lessons.demo import load_lessons_demo
+from civharm.linkage.demo import load_linkage_demo
 from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.models import Report
 from civharm.reports.schemas import ReportCreate
@@ -53,6 +54,7 @@ def load_demo(session: Session, *, seed: int = 7, incidents: int = 150) -> DemoS
     load_sites_demo(session)
     load_areas_demo(session, seed=seed)
     load_security_demo(session)
+    load_linkage_demo(session, seed=seed)
     load_lessons_demo(session)
     load_exchange_demo(session)
     load_web_demo(session)

@@ -1,0 +1,262 @@
+"""Linkage benchmark: quality against the truth for civharm and two baselines, then scale.
+
+    .venv/bin/python -m bench.linkage                       # quality: 2017 events, seed 2 (held out)
+    .venv/bin/python -m bench.linkage --copies 34           # ≈1,000,000 reports: time and peak memory
+    .venv/bin/python -m bench.linkage --incremental 1000000 # candidates_for p50 against a store
+
+Parameters and thresholds were tuned on 2016 events with seed 1; the default run evaluates
+on 2017 events with seed 2, a report set the engine has never seen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import time
+from pathlib import Path
+from typing import Any
+
+from civharm.linkage.baselines import window_match
+from civharm.linkage.engine import link_records
+from civharm.linkage.evaluation import bcubed, pairwise
+from civharm.linkage.generator import generate, read_events
+from civharm.linkage.records import LinkRecord
+
+
+def _ucdp() -> Path:
+    """The real UCDP file in the nearest ``shared/data`` above the checkout."""
+    for folder in Path(__file__).resolve().parents:
+        candidate = folder / "shared" / "data" / "ucdp_ged_syria_2016_2017.csv"
+        if candidate.is_file():
+            return candidate
+    raise SystemExit("shared/data/ucdp_ged_syria_2016_2017.csv not found above this checkout")
+
+
+UCDP = _ucdp()
+
+
+def _row(name: str, labels: list[int] | list[str], truth: list[str], seconds: float) -> str:
+    b, p = bcubed(labels, truth), pairwise(labels, truth)
+    return (
+        f"| {name} | {b.precision:.3f} | {b.recall:.3f} | {b.f1:.3f} | {p.precision:.3f} | {p.recall:.3f} "
+        f"| {p.f1:.3f} | {seconds:.1f} |"
+    )
+
+
+def generic_splink(records: list[LinkRecord]) -> list[int]:
+    """Splink as a newcomer would configure it: stock comparisons, connected components at 0.5."""
+    import splink.comparison_library as cl
+    from splink import Linker, SettingsCreator, block_on
+
+    from civharm.linkage.engine import duckdb_api
+    from civharm.linkage.features import feature_frame
+
+    frame = feature_frame(records)[["rid", "day", "lat", "lon", "place_key", "killed_hi", "source"]]
+    settings = SettingsCreator(
+        link_type="dedupe_only",
+        unique_id_column_name="rid",
+        blocking_rules_to_generate_predictions=[block_on("day"), block_on("place_key")],
+        comparisons=[
+            cl.DistanceInKMAtThresholds("lat", "lon", [1, 5, 25]),
+            cl.ExactMatch("day"),
+            cl.JaroWinklerAtThresholds("place_key"),
+            cl.ExactMatch("killed_hi"),
+            cl.ExactMatch("source"),
+        ],
+    )
+    linker = Linker(frame, settings, db_api=duckdb_api())
+    linker.training.estimate_u_using_random_sampling(max_pairs=200_000, seed=1)
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("day"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("place_key"))
+    pairs = linker.inference.predict(threshold_match_probability=0.5)
+    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(pairs, 0.5).as_pandas_dataframe()
+    label = dict(zip(clusters["rid"], clusters["cluster_id"], strict=True))
+    return [int(label.get(i, -1 - i)) for i in range(len(records))]
+
+
+def naive_rows(records: list[LinkRecord], truth: list[str]) -> None:
+    """The naive window matcher's best B-cubed and best pairwise settings of a K km by D days sweep."""
+    sweep = []
+    for km in (1, 2, 5, 10, 25):
+        for days in (0, 1, 2, 3):
+            start = time.perf_counter()
+            labels = window_match(records, km=km, days=days)
+            sweep.append((km, days, labels, time.perf_counter() - start))
+    by_bcubed = max(sweep, key=lambda s: bcubed(s[2], truth).f1)
+    by_pairs = max(sweep, key=lambda s: pairwise(s[2], truth).f1)
+    for label, (km, days, labels, seconds) in (("B³", by_bcubed), ("pairwise", by_pairs)):
+        print(_row(f"naive window, best {label} F1 of sweep ({km} km, {days} d)", labels, truth, seconds))
+
+
+def quality(year: int, seed: int, *, naive_only: bool = False) -> None:
+    events = read_events(UCDP, years=(year,))
+    records, truth = generate(events, seed=seed)
+    print(f"{len(records):,} reports of {len(set(truth)):,} real UCDP events ({year}, seed {seed})\n")
+    print("| matcher | B³ P | B³ R | B³ F1 | pair P | pair R | pair F1 | seconds |")
+    print("|---|---|---|---|---|---|---|---|")
+    if naive_only:
+        naive_rows(records, truth)
+        return
+    start = time.perf_counter()
+    result = link_records(records)
+    print(
+        _row(
+            "civharm (EM-trained Fellegi–Sunter, coherent clustering)",
+            result.labels.tolist(),
+            truth,
+            time.perf_counter() - start,
+        )
+    )
+    naive_rows(records, truth)
+    start = time.perf_counter()
+    print(
+        _row(
+            "generic Splink (stock comparisons, connected components)",
+            generic_splink(records),
+            truth,
+            time.perf_counter() - start,
+        )
+    )
+
+
+def scale(copies: int, seed: int) -> None:
+    """Time each stage of :func:`~civharm.linkage.engine.link_frame` on replicated events."""
+    from civharm.linkage import engine
+    from civharm.linkage.features import feature_frame
+    from civharm.linkage.model import ModelParams
+
+    events = read_events(UCDP)
+    start = time.perf_counter()
+    records, truth = generate(events, seed=seed, copies=copies)
+    print(f"generated {len(records):,} reports in {time.perf_counter() - start:.0f} s (not counted)")
+    stages: list[tuple[str, float]] = []
+    total = time.perf_counter()
+
+    def stage(name: str, tick: float) -> None:
+        stages.append((name, time.perf_counter() - tick))
+
+    tick = time.perf_counter()
+    frame = feature_frame(records)
+    stage("features (Python)", tick)
+    tick = time.perf_counter()
+    params = engine.train_m(engine.training_sample(frame), start=ModelParams.starting())
+    stage(f"EM for m (three Splink sessions, ≤{engine.MAX_TRAIN_REPORTS:,} reports)", tick)
+    tick = time.perf_counter()
+    levels = engine.candidate_levels(frame, params)
+    stage(f"blocking and comparisons ({len(levels):,} candidate pairs, DuckDB)", tick)
+    tick = time.perf_counter()
+    params = engine.calibrate(params, levels)
+    pairs = engine.score(levels, params)
+    stage(f"u, prior and scores ({len(pairs):,} pairs kept)", tick)
+    tick = time.perf_counter()
+    labels, _, _ = engine.cluster_pairs(len(frame), pairs)
+    stage("clustering", tick)
+    seconds = time.perf_counter() - total
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+    print("| stage | seconds |\n|---|---|")
+    for name, spent in stages:
+        print(f"| {name} | {spent:.1f} |")
+    b, p = bcubed(labels.tolist(), truth), pairwise(labels.tolist(), truth)
+    print(
+        f"\n{len(records):,} reports → {len(set(labels.tolist())):,} incidents in {seconds:.0f} s; "
+        f"peak RSS {peak:.2f} GiB; B³ F1 {b.f1:.3f}, pairwise F1 {p.f1:.3f}"
+    )
+
+
+def _full_rows(table: Any, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    from civharm.db.bulk import column_default
+
+    blank = {c.name: column_default(c) for c in table.c if c.name != "id"}
+    return [{**blank, **row} for row in rows]
+
+
+def incremental(size: int, seed: int, probes: int = 200) -> None:
+    """p50/p95 of ``candidates_for`` for new reports against a SQLite store of ``size`` linked reports."""
+    import statistics
+    import tempfile
+
+    from civharm.db.base import table_of
+    from civharm.db.bulk import bulk_insert
+    from civharm.db.engine import create_db_engine, session_factory
+    from civharm.db.schema import upgrade_schema
+    from civharm.incidents.models import Incident
+    from civharm.linkage.candidates import candidates_for
+    from civharm.reports.models import Report
+
+    events = read_events(UCDP)
+    per_copy = len(generate(events, seed=seed)[0])
+    records, truth = generate(events, seed=seed, copies=-(-size // per_copy), limit=size)
+    folder = tempfile.mkdtemp(prefix="civharm-linkage-")
+    engine = create_db_engine(f"sqlite:///{folder}/store.db")
+    upgrade_schema(engine)
+    start = time.perf_counter()
+    codes = {key: index + 1 for index, key in enumerate(dict.fromkeys(truth))}
+    first = {}
+    for record, key in zip(records, truth, strict=True):
+        first.setdefault(key, record)
+    incidents = [
+        {"id": n, "code": f"CH-B-{n:07d}", "title": key, "date_start": first[key].date}
+        for key, n in codes.items()
+    ]
+    reports = [
+        {
+            "source_system": "bench", "source_key": r.report_id, "source_type": "media",
+            "source_name": r.source, "original_text": r.description, "date_start": r.date,
+            "date_end": r.date, "date_precision": r.date_precision, "latitude": r.latitude,
+            "longitude": r.longitude, "location_precision": r.location_precision,
+            "place_name": r.place_name, "admin1": r.admin1, "country_iso3": "SYR",
+            "killed_min": r.killed[0] if r.killed else None, "killed_max": r.killed[1] if r.killed else None,
+            "injured_min": r.injured[0] if r.injured else None,
+            "injured_max": r.injured[1] if r.injured else None, "incident_id": codes[key],
+        }
+        for r, key in zip(records, truth, strict=True)
+    ]  # fmt: skip
+    with engine.begin() as connection:
+        for table, rows in ((table_of(Incident), incidents), (table_of(Report), reports)):
+            for offset in range(0, len(rows), 50_000):
+                bulk_insert(connection, table, _full_rows(table, rows[offset : offset + 50_000]))
+    print(
+        f"store: {len(reports):,} reports in {len(incidents):,} incidents, "
+        f"{time.perf_counter() - start:.0f} s"
+    )
+    new, _ = generate(events, seed=seed + 100, limit=probes)
+    sessions = session_factory(engine)
+    times = []
+    with sessions() as session:
+        for record in new:
+            tick = time.perf_counter()
+            candidates_for(session, record=record)
+            times.append((time.perf_counter() - tick) * 1000)
+    times.sort()
+    print(
+        f"candidates_for, {len(times)} new reports: p50 {statistics.median(times):.0f} ms, "
+        f"p95 {times[int(0.95 * len(times))]:.0f} ms, max {times[-1]:.0f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--year", type=int, default=2017)
+    parser.add_argument("--seed", type=int, default=2)
+    parser.add_argument(
+        "--copies", type=int, default=0, help="scale run: replicate all events this many times"
+    )
+    parser.add_argument(
+        "--incremental", type=int, default=0, help="time candidates_for against a store of this many reports"
+    )
+    parser.add_argument(
+        "--naive", action="store_true", help="quality: only the naive matcher's sweep (generator calibration)"
+    )
+    args = parser.parse_args()
+    if args.incremental:
+        incremental(args.incremental, args.seed)
+    elif args.copies:
+        scale(args.copies, args.seed)
+    else:
+        quality(args.year, args.seed, naive_only=args.naive)
+
+
+if __name__ == "__main__":
+    main()
