@@ -144,7 +144,15 @@ def read_hxl(path: Path) -> Table:
         records = [list(row.values) for row in source]
     except hxl.HXLException as exc:
         raise InputFileError(name, [RowError(name, 1, "", f"is not HXL: {exc}")]) from None
-    header_line = _hashtag_line(path)
+    except (csv.Error, UnicodeDecodeError, ValueError) as exc:
+        # libhxl lets the csv module's and the decoder's own errors through.
+        raise InputFileError(
+            name, [RowError(name, 1, "", f"is not a UTF-8 CSV file HXL can read: {exc}")]
+        ) from None
+    try:
+        header_line = _hashtag_line(path)
+    except UnicodeDecodeError as exc:
+        raise InputFileError(name, [RowError(name, 1, "", f"is not UTF-8 text: {exc}")]) from None
     rows = [
         (header_line + number, {c: cell_text(v) for c, v in zip(columns, values, strict=False) if c})
         for number, values in enumerate(records, start=1)
