@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
@@ -196,6 +196,8 @@ body = st.one_of(
 
 @settings(PROPERTY_SETTINGS, max_examples=40)
 @given(data=body)
+@example(data={"source_type": float("inf")})  # once echoed back as invalid JSON: a 500
+@example(data={"latitude": float("nan"), "source_name": "x", "source_type": "ngo"})
 def test_the_intake_api_answers_bad_input_cleanly_and_writes_nothing(
     sqlite_app: tuple[FastAPI, dict[str, str]], data: Any
 ) -> None:

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+from typing import Any
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request, status
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -47,6 +51,25 @@ async def http_error(request: Request, exc: Exception) -> Response:
     return error_response(request, exc.status_code, str(exc.detail))
 
 
+def _json_safe(value: Any) -> Any:
+    """The value with NaN and infinities spelt as strings: strict JSON has no word for them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    if isinstance(value, dict):
+        return {key: _json_safe(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_json_safe(item) for item in value]
+    return value
+
+
+async def validation_error(request: Request, exc: Exception) -> Response:
+    """422 naming each bad field; a hostile body full of NaN still gets a clean answer."""
+    assert isinstance(exc, RequestValidationError)
+    detail = _json_safe(jsonable_encoder(exc.errors()))
+    return JSONResponse({"detail": detail}, status_code=status.HTTP_422_UNPROCESSABLE_CONTENT)
+
+
 def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(CivharmError, civharm_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
