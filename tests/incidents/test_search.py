@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+import pytest
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
 from civharm.db.schema import refresh_statistics
+from civharm.incidents import service
 from civharm.incidents.schemas import PlaceName
 from civharm.incidents.service import IncidentFilter, list_incidents, update_incident
-from civharm.security.principal import SYSTEM
+from civharm.security.principal import SYSTEM, Principal, Role
+from civharm.vocabulary import Sensitivity
 from tests.factories import make_incident
 
 
@@ -65,3 +70,31 @@ def test_a_lost_index_is_rebuilt_by_init(engine: Engine, session: Session) -> No
     make_incident(session, title="Water tower damaged")
     session.commit()
     assert _found(session, "damaged") == ["Water station damaged", "Water tower damaged"]
+
+
+def test_a_common_word_finds_the_same_page_as_a_rare_one(
+    session: Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Above COMMON_MATCHES hits SQLite is asked another way; the page and its order must not change."""
+    for day in range(1, 13):
+        make_incident(session, title=f"Shelling near the market, day {day}", date_start=date(2026, 3, day))
+    # Its description is restricted: searched only for those cleared to read it.
+    make_incident(
+        session, title="Closed meeting", description="held at the market", sensitivity=Sensitivity.RESTRICTED
+    )
+    make_incident(session, title="Checkpoint closed")
+    session.flush()
+    analyst = Principal(username="a", role=Role.ANALYST, organisation="Cell")
+
+    def page() -> tuple[list[str], int]:
+        rows, total = list_incidents(
+            session, principal=analyst, filters=IncidentFilter(text="market"), limit=5, offset=2
+        )
+        return [row.title for row in rows], total
+
+    rare = page()
+    monkeypatch.setattr(service, "COMMON_MATCHES", 3)
+    on_sqlite = session.get_bind().dialect.name == "sqlite"
+    assert service.common_text(session, IncidentFilter(text="market")) == on_sqlite
+    assert page() == rare
+    assert rare == ([f"Shelling near the market, day {day}" for day in (10, 9, 8, 7, 6)], 12)
