@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import uuid
@@ -63,17 +64,22 @@ def postgres_server() -> Iterator[str]:
     try:
         with running_postgres() as url:
             yield url
+            _admin(url).dispose()  # before the server stops
     except PostgresUnavailableError as exc:
         pytest.fail(str(exc))
 
 
+@functools.cache
+def _admin(server_url: str) -> Engine:
+    """One engine per server for creating and dropping the tests' databases, kept for the session."""
+    return create_engine(server_url, isolation_level="AUTOCOMMIT")
+
+
 def _fresh_postgres_database(server_url: str, template: str | None = None) -> str:
     name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
+    with _admin(server_url).connect() as connection:
         clause = f' TEMPLATE "{template}"' if template else ""
         connection.execute(text(f'CREATE DATABASE "{name}"{clause}'))
-    admin.dispose()
     return server_url.rsplit("/", 1)[0] + f"/{name}"
 
 
@@ -129,10 +135,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     url = _fresh_postgres_database(server, template=request.getfixturevalue("postgres_template"))
     _name_the_copy(url)
     yield url
-    admin = create_engine(server, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
+    with _admin(server).connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def _name_the_copy(url: str) -> None:
