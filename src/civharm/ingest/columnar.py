@@ -117,9 +117,11 @@ class ColumnarSource:
         if stream.bytes_read >= self.path.stat().st_size:
             return ()  # a header and nothing else: Arrow would call the file empty
         names = [f"c{at}" for at in range(len(self.columns))]  # Arrow wants unique names
+        # One block at a time: memory stays a few blocks whatever the file, and the other core
+        # is busy writing.
         reader: Iterable[pa.RecordBatch] = arrow_csv.open_csv(
             stream,
-            read_options=arrow_csv.ReadOptions(column_names=names, block_size=BLOCK_BYTES, use_threads=True),
+            read_options=arrow_csv.ReadOptions(column_names=names, block_size=BLOCK_BYTES, use_threads=False),
             parse_options=arrow_csv.ParseOptions(
                 delimiter=self.delimiter,
                 quote_char='"',
