@@ -32,9 +32,11 @@ from civharm.ingest.csvfile import CsvSource, _CountingReader, header_length, op
 from civharm.ingest.fields import FieldError
 from civharm.ingest.source import ColumnwiseFormat, FieldReader, ParsedRow
 
-#: Arrow reads this much of the file at a time. It is also the csv module's field size limit
-#: (16 Mi characters, so at least 16 MiB): a row Arrow accepts never holds a field csv refuses.
-BLOCK_BYTES = 16 * 2**20
+#: Arrow reads this much of the file at a time. It must not exceed the csv module's field size
+#: limit (16 Mi characters): a row longer than a block is refused by Arrow and read by csv, so a
+#: field Arrow accepts is one csv accepts. Arrow sets aside about a block per column, so a small
+#: block keeps memory low (about 270 MiB for this reader on an ACLED file).
+BLOCK_BYTES = 2 * 2**20
 
 #: A row as the preparer takes it: its number, its fields, and its report (``None``: parse it).
 NumberedRow = tuple[int, dict[str, str], ParsedRow | None]
