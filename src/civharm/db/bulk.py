@@ -8,10 +8,13 @@ enums, dates), so rows are stored exactly as the ORM would store them.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Sequence
+from datetime import date
 from operator import itemgetter
 from typing import Any
 
-from sqlalchemy import Column, Connection, Dialect, Table
+from sqlalchemy import JSON, Column, Connection, Date, Dialect, Enum, Table
+
+Converter = Callable[[Any], Any]
 
 
 def column_default(column: Column[Any]) -> Any:
@@ -26,8 +29,35 @@ def column_default(column: Column[Any]) -> Any:
     return None
 
 
-def _processor(dialect: Dialect, column: Column[Any]) -> Callable[[Any], Any] | None:
+def _processor(dialect: Dialect, column: Column[Any]) -> Converter | None:
     return column.type._cached_bind_processor(dialect)
+
+
+def _converter(dialect: Dialect, column: Column[Any]) -> Converter | None:
+    """The column type's bind processor, with a quicker way for the values imports write most.
+
+    An enum member, a date on SQLite, a dict or list for SQLite's JSON: each gives exactly what
+    the processor gives (tests compare them); any other value goes to the processor.
+    """
+    slow = _processor(dialect, column)
+    if slow is None:
+        return None
+    kind = column.type.dialect_impl(dialect)
+    if isinstance(kind, Enum) and kind.enum_class is not None and not kind.native_enum:
+        members = kind.enum_class
+        stored = {member: slow(member) for member in members}
+        return lambda value: stored[value] if type(value) is members else slow(value)
+    if dialect.name != "sqlite":
+        return slow
+    if (
+        isinstance(kind, Date)
+        and getattr(kind, "_storage_format", None) == "%(year)04d-%(month)02d-%(day)02d"
+    ):
+        return lambda value: value.isoformat() if type(value) is date else slow(value)
+    serialise = getattr(dialect, "_json_serializer", None)
+    if isinstance(kind, JSON) and serialise is not None and kind._str_impl.bind_processor(dialect) is None:
+        return lambda value: serialise(value) if type(value) is dict or type(value) is list else slow(value)
+    return slow
 
 
 class RowEncoder:
@@ -44,7 +74,7 @@ class RowEncoder:
         self._processors = [
             (position, bind)
             for position, name in enumerate(self.columns)
-            if (bind := _processor(dialect, table.c[name])) is not None
+            if (bind := _converter(dialect, table.c[name])) is not None
         ]
 
     def encode(self, row: dict[str, Any]) -> tuple[Any, ...]:

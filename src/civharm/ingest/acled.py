@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
+from civharm.ingest import fields
 from civharm.ingest.countries import iso3_from_name, iso3_from_numeric
-from civharm.ingest.rowreader import RowReader
-from civharm.ingest.source import ParsedRow, Problems
+from civharm.ingest.source import FieldReader, ParsedRow, Problems, read_checked
 from civharm.precision import ACLED_GEO_PRECISION, ACLED_TIME_PRECISION
 from civharm.vocabulary import Cause, Outcome, PersonStatus, Reliability, SourceType, Topic
 
@@ -58,6 +60,35 @@ def acled_topics(event_type: str, sub_event_type: str, inter2: str) -> list[str]
     return topics
 
 
+def _time_precision(text: str | None) -> int:
+    return fields.parse_choice(text, ACLED_TIME_PRECISION)
+
+
+def _geo_precision(text: str | None) -> int:
+    return fields.parse_choice(text, ACLED_GEO_PRECISION)
+
+
+def _count(text: str | None) -> int:
+    return fields.parse_int(text, minimum=0)
+
+
+def _optional_count(text: str | None) -> int | None:
+    return None if not (text or "").strip() else fields.parse_int(text, minimum=0)
+
+
+#: The checked columns, in the order their problems are reported.
+CHECKS: tuple[tuple[str, FieldReader], ...] = (
+    ("event_id_cnty", fields.required),
+    ("event_date", fields.parse_date),
+    ("time_precision", _time_precision),
+    ("geo_precision", _geo_precision),
+    ("latitude", fields.parse_latitude),
+    ("longitude", fields.parse_longitude),
+    ("fatalities", _count),
+    ("iso", _optional_count),
+)
+
+
 @dataclass
 class AcledExport:
     """Reads ACLED's export layout (``event_id_cnty`` ... ``timestamp``)."""
@@ -67,21 +98,18 @@ class AcledExport:
     id_column: str = "event_id_cnty"
     reliability: Reliability = Reliability.UNKNOWN
 
-    def parse(self, row: dict[str, str], problems: Problems) -> ParsedRow | None:
-        r = RowReader(row, problems)
-        event_id = r.text("event_id_cnty")
-        when = r.calendar_date("event_date")
-        time_precision = r.choice("time_precision", ACLED_TIME_PRECISION)
-        geo_precision = r.choice("geo_precision", ACLED_GEO_PRECISION)
-        latitude, longitude = r.latitude("latitude"), r.longitude("longitude")
-        fatalities = r.integer("fatalities", minimum=0)
-        iso_number = r.optional_integer("iso", minimum=0)
-        if r.failed:
-            return None
+    def checks(self) -> Sequence[tuple[str, FieldReader]]:
+        return CHECKS
 
+    def parse(self, row: dict[str, str], problems: Problems) -> ParsedRow | None:
+        values = read_checked(row, CHECKS, problems)
+        return None if values is None else self.build(row, values)
+
+    def build(self, row: dict[str, str], values: Sequence[Any]) -> ParsedRow:
+        event_id, when, time_precision, geo_precision, latitude, longitude, fatalities, iso_number = values
         warnings: list[str] = []
         iso3 = iso3_from_numeric(iso_number) if iso_number is not None else None
-        iso3 = iso3 or iso3_from_name(r.optional("country"))
+        iso3 = iso3 or iso3_from_name(fields.optional_text(row.get("country")))
         if iso3 is None:
             warnings.append(
                 f"country {row.get('country')!r} (iso {row.get('iso')!r}) has no known ISO 3166-1 code"
@@ -111,9 +139,9 @@ class AcledExport:
             "longitude": longitude,
             "location_precision": ACLED_GEO_PRECISION[geo_precision],
             "location_precision_code": f"acled:geo_precision={geo_precision}",
-            "place_name": r.optional("location"),
-            "admin1": r.optional("admin1"),
-            "admin2": r.optional("admin2"),
+            "place_name": fields.optional_text(row.get("location")),
+            "admin1": fields.optional_text(row.get("admin1")),
+            "admin2": fields.optional_text(row.get("admin2")),
             "country_iso3": iso3,
             "killed_min": fatalities,
             "killed_best": fatalities,

@@ -46,6 +46,7 @@ class CsvSource:
     columns: list[str]
     rows: Iterator[dict[str, str]]
     _reader: _CountingReader
+    delimiter: str = ","
 
     def sha256(self) -> str:
         """The file's SHA-256, complete once every row has been read."""
@@ -101,5 +102,33 @@ def open_csv(path: Path, *, progress: Callable[[int, int], None] | None = None) 
             raise InputFileError(name, [RowError(name, 1, c, "column name appears twice") for c in repeated])
         reader = csv.reader(text, delimiter=delimiter)
         yield CsvSource(
-            name=name, columns=columns, rows=_decoded_rows(reader, columns, name), _reader=counting
+            name=name,
+            columns=columns,
+            rows=_decoded_rows(reader, columns, name),
+            _reader=counting,
+            delimiter=delimiter,
         )
+
+
+def header_length(raw: BinaryIO) -> int:
+    r"""Bytes up to the first data row: any BOM and the first line, as :func:`open_csv` reads it.
+
+    A line ends at ``\n``, ``\r\n`` or a lone ``\r`` (bytes that never occur inside a UTF-8
+    character).
+    """
+    data = b""
+    while True:
+        chunk = raw.read(1 << 16)
+        data += chunk
+        ends = [at for at in (data.find(b"\r"), data.find(b"\n")) if at >= 0]
+        if not ends:
+            if not chunk:
+                return len(data)
+            continue
+        end = min(ends)
+        if data[end : end + 1] == b"\n":
+            return end + 1
+        if end + 1 < len(data):
+            return end + 2 if data[end + 1 : end + 2] == b"\n" else end + 1
+        if not chunk:
+            return end + 1

@@ -26,7 +26,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 
 from civharm.casualties.models import CasualtyCount
 from civharm.db.base import table_of, utcnow
-from civharm.db.bulk import PreparedInsert
+from civharm.db.bulk import PreparedInsert, column_default
 from civharm.db.ids import allocate_ids
 from civharm.errors import InputFileError, RowError
 from civharm.ingest.csvfile import open_csv
@@ -34,8 +34,8 @@ from civharm.ingest.prepare import (
     COUNT_COLUMNS,
     PARALLEL_MIN_BYTES,
     Batch,
-    PreparedRow,
     RowSource,
+    Stamp,
     batches_in_worker,
     prepare_batches,
     prepare_rows,
@@ -43,11 +43,14 @@ from civharm.ingest.prepare import (
 from civharm.ingest.source import ParsedRow, Problems, SourceFormat
 from civharm.reports.models import ImportRun, Report
 from civharm.security.audit import checkpoint, record_bulk
+from civharm.security.canonical import RowDigests, row_digest
 
 __all__ = ["ImportResult", "ParsedRow", "RowSource", "SourceFormat", "import_csv", "import_rows"]
 
 ProgressCallback = Callable[[int, int], None]
 """Called with (bytes read so far, file size in bytes)."""
+BatchSource = Callable[[Stamp], Iterator[Batch]]
+"""The batches of one import, given what its reports share."""
 
 MAX_ERRORS_SHOWN = 200
 
@@ -137,65 +140,104 @@ class _Problems:
 
 
 class _Writer:
-    """Inserts prepared reports and their counts, skipping keys already stored."""
+    """Inserts prepared reports and their counts, skipping keys already stored; keeps their digests."""
 
-    def __init__(self, connection: Connection, source_system: str, import_id: int) -> None:
+    def __init__(self, connection: Connection, stamp: Stamp) -> None:
         self.connection = connection
-        self.source_system = source_system
-        self.import_id = import_id
+        self.stamp = stamp
         self.inserted = 0
         self.unchanged = 0
+        #: Audit digests of the rows written, by id; a table is read back when some are unknown.
+        self.digests: dict[str, dict[str, str]] = {"reports": {}, "casualty_counts": {}}
+        self.unknown: set[str] = set()
         self._reports: PreparedInsert | None = None
         self._columns: tuple[str, ...] = ()
-        self._counts = PreparedInsert(connection, table_of(CasualtyCount), ["report_id", *COUNT_COLUMNS])
+        counts = table_of(CasualtyCount)
+        self._count_names = ["id", "report_id", *COUNT_COLUMNS]
+        self._counts = PreparedInsert(connection, counts, self._count_names)
+        # What the insert leaves to defaults, as the row reads back.
+        self._count_base = {str(c.name): column_default(c) for c in counts.columns}
 
-    def write(self, batch: Batch) -> list[PreparedRow]:
-        """Write the batch's rows; return those whose id already appeared in this file."""
-        if not batch.rows:
+    def write(self, batch: Batch) -> list[int]:
+        """Write the batch's rows; return the positions of those whose id already appeared in this file."""
+        if not batch.keys:
             return []
-        keys = [row.source_key for row in batch.rows]
         query = select(Report.source_key, Report.import_id).where(
-            Report.source_system == self.source_system, Report.source_key.in_(keys)
+            Report.source_system == self.stamp.source_system, Report.source_key.in_(batch.keys)
         )
         stored = {found.source_key: found.import_id for found in self.connection.execute(query)}
-        fresh: list[PreparedRow] = []
-        repeated: list[PreparedRow] = []
+        fresh: list[int] = []
+        repeated: list[int] = []
         seen_here: set[str] = set()
-        for row in batch.rows:
-            if row.source_key in seen_here or stored.get(row.source_key, -1) == self.import_id:
-                repeated.append(row)
-            elif row.source_key in stored:
+        for at, key in enumerate(batch.keys):
+            if key in seen_here or stored.get(key, -1) == self.stamp.import_id:
+                repeated.append(at)
+            elif key in stored:
                 self.unchanged += 1
             else:
-                seen_here.add(row.source_key)
-                fresh.append(row)
+                seen_here.add(key)
+                fresh.append(at)
         if fresh:
-            self._insert(fresh, batch.columns)
+            self._insert(batch, fresh)
         return repeated
 
-    def _insert(self, fresh: list[PreparedRow], columns: tuple[str, ...]) -> None:
-        if self._reports is None or columns != self._columns:
-            constants = {
-                "source_system": self.source_system,
-                "import_id": self.import_id,
-                "created_at": utcnow(),
-            }
+    def _insert(self, batch: Batch, fresh: list[int]) -> None:
+        if self._reports is None or batch.columns != self._columns:
             self._reports = PreparedInsert(
-                self.connection, table_of(Report), ["id", "source_key", *columns], constants
+                self.connection,
+                table_of(Report),
+                ["id", "source_key", *batch.columns],
+                self.stamp.constants(),
             )
-            self._columns = columns
+            self._columns = batch.columns
         ids = allocate_ids(self.connection, table_of(Report), len(fresh))
+        keys, values = batch.keys, batch.values
         self._reports.execute(
-            (report_id, row.source_key, *row.values) for report_id, row in zip(ids, fresh, strict=True)
+            (report_id, keys[at], *values[at]) for report_id, at in zip(ids, fresh, strict=True)
         )
-        self._counts.execute(
-            (report_id, *count) for report_id, row in zip(ids, fresh, strict=True) for count in row.counts
-        )
+        self._digest_reports(batch, ids, fresh)
+        counts = [
+            (report_id, *count)
+            for report_id, at in zip(ids, fresh, strict=True)
+            for count in batch.counts[at]
+        ]
+        count_ids = allocate_ids(self.connection, table_of(CasualtyCount), len(counts))
+        rows = [(count_id, *count) for count_id, count in zip(count_ids, counts, strict=True)]
+        self._counts.execute(rows)
+        self._digest_counts(rows)
         self.inserted += len(fresh)
 
+    def _digest_reports(self, batch: Batch, ids: list[int], fresh: list[int]) -> None:
+        if len(batch.digests) != len(batch.keys):
+            self.unknown.add("reports")
+            return
+        known = self.digests["reports"]
+        for report_id, at in zip(ids, fresh, strict=True):
+            parts = batch.digests[at]
+            if parts is None:
+                self.unknown.add("reports")
+            else:
+                known[str(report_id)] = RowDigests.digest(parts, report_id)
 
-def _audit(connection: Connection, result: ImportResult) -> None:
-    """One entry in the audit chain for the whole import, with a digest of every row written."""
+    def _digest_counts(self, rows: list[tuple[Any, ...]]) -> None:
+        """Counts are small, and their ids known only here: digest them as they read back."""
+        known, base, names = self.digests["casualty_counts"], self._count_base, self._count_names
+        for row in rows:
+            if not all(type(value) in _PLAIN for value in row):
+                self.unknown.add("casualty_counts")  # e.g. PostgreSQL-encoded values
+                return
+            known[str(row[0])] = row_digest({**base, **dict(zip(names, row, strict=True))})
+
+
+#: Values that read back from the database as they were written.
+_PLAIN = frozenset({str, int, type(None)})
+
+
+def _audit(connection: Connection, result: ImportResult, writer: _Writer) -> None:
+    """One entry in the audit chain for the whole import, with a digest of every row written.
+
+    The writer digested what it wrote; a table with rows it could not digest is read back.
+    """
     reports = table_of(Report)
     new_reports = select(reports.c.id).where(reports.c.import_id == result.import_id)
     record_bulk(
@@ -209,14 +251,15 @@ def _audit(connection: Connection, result: ImportResult) -> None:
             table_of(CasualtyCount): table_of(CasualtyCount).c.report_id.in_(new_reports),
         },
         summary={"file": result.file, "source": result.source_system, "inserted": result.inserted},
+        digests={name: digests for name, digests in writer.digests.items() if name not in writer.unknown},
     )
 
 
-def _raw_row(row: PreparedRow, columns: tuple[str, ...]) -> dict[str, str]:
+def _raw_row(values: tuple[Any, ...], columns: tuple[str, ...]) -> dict[str, str]:
     """The original row of a prepared report (for the rejects file), from its stored raw record."""
     if "raw_record" not in columns:
         return {}
-    raw = row.values[columns.index("raw_record")]
+    raw = values[columns.index("raw_record")]
     raw = getattr(raw, "obj", raw)  # psycopg wraps JSONB values
     return dict(orjson.loads(raw) if isinstance(raw, str | bytes) else raw or {})
 
@@ -231,13 +274,15 @@ def import_csv(
     progress: ProgressCallback | None = None,
     batch_size: int = 2000,
     parallel: bool | None = None,
+    columnar: bool | None = None,
 ) -> ImportResult:
     """Import a CSV file of ``fmt`` into the store.
 
     Raises :class:`InputFileError` (and writes nothing) when any row is invalid, unless
     ``skip_invalid`` is set, in which case the rejects go to ``rejects_path``
     (default: ``<file>.rejects.csv``). ``parallel`` parses in a worker process; by default
-    it does so for files of 8 MiB or more.
+    it does so for files of 8 MiB or more. ``columnar`` reads the file column by column
+    when the format allows (the default; ``False`` reads it row by row, with the same result).
 
     Example::
 
@@ -257,11 +302,12 @@ def import_csv(
     if parallel is None:
         parallel = path.stat().st_size >= PARALLEL_MIN_BYTES
     url = engine.url.render_as_string(hide_password=False)
-    batches: Iterator[Batch] = (
-        batches_in_worker(path, fmt, url, batch_size)
-        if parallel
-        else prepare_batches(path, fmt, engine.dialect, batch_size)
-    )
+
+    def batches(stamp: Stamp) -> Iterator[Batch]:
+        if parallel:
+            return batches_in_worker(path, fmt, url, batch_size, stamp, columnar)
+        return prepare_batches(path, fmt, engine.dialect, batch_size, stamp, columnar)
+
     _write(engine, str(path), fmt, batches, result, rejects, progress, path.stat().st_size)
     if rejects is not None:
         rejects.finish()
@@ -285,7 +331,12 @@ def import_rows(
     nothing written when any row is refused, rows already stored left as they are.
     """
     result = ImportResult(file=source.name, source_system=fmt.source_system)
-    batches = prepare_rows(source, rows, fmt, engine.dialect, batch_size)
+
+    def batches(_stamp: Stamp) -> Iterator[Batch]:
+        # Such rows may carry values of any JSON type: the audit reads them back rather than
+        # digesting them beforehand.
+        return prepare_rows(source, rows, fmt, engine.dialect, batch_size)
+
     _write(engine, source.name, fmt, batches, result, None, None, 0)
     return result
 
@@ -294,7 +345,7 @@ def _write(
     engine: Engine,
     name: str,
     fmt: SourceFormat,
-    batches: Iterator[Batch],
+    batches: BatchSource,
     result: ImportResult,
     rejects: _RejectsWriter | None,
     progress: ProgressCallback | None,
@@ -302,8 +353,8 @@ def _write(
 ) -> None:
     try:
         with engine.begin() as connection:
-            _run(connection, name, fmt, batches, result, rejects, progress, total)
-            _audit(connection, result)
+            writer = _run(connection, name, fmt, batches, result, rejects, progress, total)
+            _audit(connection, result, writer)
     except BaseException:
         if rejects is not None:
             rejects.abandon()
@@ -315,33 +366,35 @@ def _run(
     connection: Connection,
     name: str,
     fmt: SourceFormat,
-    batches: Iterator[Batch],
+    batches: BatchSource,
     result: ImportResult,
     rejects: _RejectsWriter | None,
     progress: ProgressCallback | None,
     total: int,
-) -> None:
+) -> _Writer:
     import_id = connection.execute(
         insert(ImportRun)
         .values(source_system=fmt.source_system, file_name=name, file_sha256="")
         .returning(ImportRun.id)
     ).scalar_one()
     result.import_id = import_id
-    writer = _Writer(connection, fmt.source_system, import_id)
+    # Naive UTC, as the column stores it on either backend, so digests made beforehand match.
+    stamp = Stamp(fmt.source_system, import_id, utcnow().replace(tzinfo=None))
+    writer = _Writer(connection, stamp)
     problems = _Problems(name, fmt.id_column, rejects)
     sha256 = ""
-    for batch in batches:
+    for batch in batches(stamp):
         for refused in batch.refused:
             problems.refuse(refused.row_number, refused.row, refused.problems)
         result.warnings.extend(batch.warnings)
         result.warning_count += batch.warning_count
         result.rows_read = batch.rows_read
         if not problems.blocking:  # once the import is refused, keep reading only to report every problem
-            for row in writer.write(batch):
+            for at in writer.write(batch):
                 problems.refuse(
-                    row.row_number,
-                    _raw_row(row, batch.columns),
-                    [(fmt.id_column, "appears more than once in this file", row.source_key)],
+                    batch.row_numbers[at],
+                    _raw_row(batch.values[at], batch.columns),
+                    [(fmt.id_column, "appears more than once in this file", batch.keys[at])],
                 )
         if progress is not None:
             progress(batch.bytes_read, total)
@@ -363,3 +416,4 @@ def _run(
             warning_count=result.warning_count,
         )
     )
+    return writer

@@ -3,13 +3,21 @@
 It runs in the importing process for small files, and in a worker process for large ones,
 so that on two cores parsing and writing overlap (Python threads would take turns on the
 GIL). Either way it yields the same batches; the writing half never knows which ran.
+
+Formats whose checks look at one field at a time are read column by column
+(:mod:`civharm.ingest.columnar`); the rows come out the same as row by row. Each new report is
+digested for the audit chain here, as it will read back from the database, so the writer need
+not read every row back (:class:`~civharm.security.canonical.RowDigests`).
 """
 
 from __future__ import annotations
 
+import marshal
 import multiprocessing
+import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import datetime
 from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any, Protocol
@@ -18,11 +26,13 @@ from sqlalchemy import Dialect
 
 from civharm.casualties.models import CasualtyCount
 from civharm.db.base import table_of
-from civharm.db.bulk import RowEncoder
+from civharm.db.bulk import RowEncoder, column_default
 from civharm.db.engine import create_db_engine
+from civharm.ingest.columnar import ColumnarSource, NumberedRow, columnwise
 from civharm.ingest.csvfile import open_csv
-from civharm.ingest.source import Problems, SourceFormat
+from civharm.ingest.source import ParsedRow, Problems, SourceFormat
 from civharm.reports.models import Report
+from civharm.security.canonical import RowDigests
 
 MAX_WARNINGS_KEPT = 1000
 #: Files at least this large are parsed in a worker process.
@@ -31,14 +41,20 @@ PARALLEL_MIN_BYTES = 8 * 2**20
 COUNT_COLUMNS = ("outcome", "sex", "age_group", "status", "count_min", "count_max")
 
 
-@dataclass(slots=True)
-class PreparedRow:
-    row_number: int
-    source_key: str
-    #: Report values, encoded, in the order of :attr:`Batch.columns`.
-    values: tuple[Any, ...]
-    #: Casualty counts, encoded, in the order of :data:`COUNT_COLUMNS`.
-    counts: list[tuple[Any, ...]]
+@dataclass(frozen=True, slots=True)
+class Stamp:
+    """What every report of one import shares, fixed once its import run exists."""
+
+    source_system: str
+    import_id: int
+    created_at: datetime
+
+    def constants(self) -> dict[str, Any]:
+        return {
+            "source_system": self.source_system,
+            "import_id": self.import_id,
+            "created_at": self.created_at,
+        }
 
 
 @dataclass(slots=True)
@@ -50,59 +66,45 @@ class RefusedRow:
 
 @dataclass(slots=True)
 class Batch:
-    rows: list[PreparedRow] = field(default_factory=list)
+    """Prepared rows, one list entry per row; lists of plain values cross between processes cheaply."""
+
+    row_numbers: list[int] = field(default_factory=list)
+    keys: list[str] = field(default_factory=list)
+    #: Report values, encoded, in the order of :attr:`columns`.
+    values: list[tuple[Any, ...]] = field(default_factory=list)
+    #: Each row's casualty counts, encoded, in the order of :data:`COUNT_COLUMNS`.
+    counts: list[list[tuple[Any, ...]]] = field(default_factory=list)
+    #: Each row's audit digest cut where its id goes (``None``: read it back); empty when not digested.
+    digests: list[tuple[bytes, bytes] | None] = field(default_factory=list)
     refused: list[RefusedRow] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     warning_count: int = 0
     #: Rows read so far in the whole file, and bytes.
     rows_read: int = 0
     bytes_read: int = 0
-    #: Report columns of ``rows[*].values``; set on every batch that has rows.
+    #: Report columns of ``values``; set on every batch that has rows.
     columns: tuple[str, ...] = ()
     #: The file's SHA-256, on the last batch only.
     sha256: str | None = None
 
+    def size(self) -> int:
+        return len(self.keys) + len(self.refused)
 
-def _blank(row: dict[str, str]) -> bool:
-    return all(not value or value.isspace() for value in row.values())
+    def to_bytes(self) -> bytes:
+        """The batch for a pipe: marshal when every value is a plain one (SQLite's), else pickle."""
+        fields = [getattr(self, name) for name in self.__slots__]
+        fields[5] = [(r.row_number, r.row, r.problems) for r in self.refused]
+        try:
+            return b"M" + marshal.dumps(fields)
+        except ValueError:  # dates or JSON wrappers encoded for PostgreSQL
+            return b"P" + pickle.dumps(fields, protocol=pickle.HIGHEST_PROTOCOL)
 
-
-class _Preparer:
-    def __init__(self, source: RowSource, fmt: SourceFormat, dialect: Dialect) -> None:
-        self.source = source
-        self.fmt = fmt
-        self.dialect = dialect
-        self.reports: RowEncoder | None = None
-        self.counts = RowEncoder(dialect, table_of(CasualtyCount), COUNT_COLUMNS)
-        self.rows_read = 0
-        self.warnings_kept = 0
-
-    def add(self, batch: Batch, row_number: int, row: dict[str, str]) -> None:
-        self.rows_read += 1
-        problems: Problems = []
-        parsed = self.fmt.parse(row, problems)
-        if problems or parsed is None:
-            batch.refused.append(
-                RefusedRow(row_number, row, problems or [("", "row could not be read", None)])
-            )
-            return
-        for warning in parsed.warnings:
-            batch.warning_count += 1
-            if self.warnings_kept < MAX_WARNINGS_KEPT:
-                self.warnings_kept += 1
-                batch.warnings.append(f"{self.source.name}: row {row_number}: {warning}")
-        if self.reports is None:
-            self.reports = RowEncoder(self.dialect, table_of(Report), list(parsed.report))
-        counts = [self.counts.encode(count) for count in parsed.counts]
-        batch.rows.append(
-            PreparedRow(row_number, parsed.source_key, self.reports.encode(parsed.report), counts)
-        )
-
-    def finish(self, batch: Batch) -> Batch:
-        batch.rows_read = self.rows_read
-        batch.bytes_read = self.source.bytes_read()
-        batch.columns = self.reports.columns if self.reports is not None else ()
-        return batch
+    @classmethod
+    def from_bytes(cls, data: bytes) -> Batch:
+        fields = marshal.loads(data[1:]) if data[:1] == b"M" else pickle.loads(data[1:])
+        fields[5] = [RefusedRow(*refused) for refused in fields[5]]
+        fields[10] = tuple(fields[10])
+        return cls(*fields)
 
 
 class RowSource(Protocol):
@@ -115,11 +117,84 @@ class RowSource(Protocol):
     def sha256(self) -> str: ...
 
 
-def prepare_batches(path: Path, fmt: SourceFormat, dialect: Dialect, batch_size: int) -> Iterator[Batch]:
-    """Read ``path`` and yield batches of at most ``batch_size`` rows, the last with the file's hash."""
+def _blank(row: dict[str, str]) -> bool:
+    return all(not value or value.isspace() for value in row.values())
+
+
+class _Preparer:
+    def __init__(self, source: RowSource, fmt: SourceFormat, dialect: Dialect, stamp: Stamp | None) -> None:
+        self.source = source
+        self.fmt = fmt
+        self.dialect = dialect
+        self.reports: RowEncoder | None = None
+        self.counts = RowEncoder(dialect, table_of(CasualtyCount), COUNT_COLUMNS)
+        self.digests = _report_digests(stamp)
+        self.rows_read = 0
+        self.warnings_kept = 0
+
+    def add(self, batch: Batch, row_number: int, row: dict[str, str], parsed: ParsedRow | None) -> None:
+        """Add one row; ``parsed`` is its report when it was read column by column, else it is parsed here."""
+        self.rows_read += 1
+        problems: Problems = []
+        if parsed is None:
+            parsed = self.fmt.parse(row, problems)
+        if problems or parsed is None:
+            batch.refused.append(
+                RefusedRow(row_number, row, problems or [("", "row could not be read", None)])
+            )
+            return
+        for warning in parsed.warnings:
+            batch.warning_count += 1
+            if self.warnings_kept < MAX_WARNINGS_KEPT:
+                self.warnings_kept += 1
+                batch.warnings.append(f"{self.source.name}: row {row_number}: {warning}")
+        if self.reports is None:
+            self.reports = RowEncoder(self.dialect, table_of(Report), list(parsed.report))
+        batch.row_numbers.append(row_number)
+        batch.keys.append(parsed.source_key)
+        batch.values.append(self.reports.encode(parsed.report))
+        batch.counts.append([self.counts.encode(count) for count in parsed.counts])
+        if self.digests is not None:
+            batch.digests.append(self.digests.parts({"source_key": parsed.source_key, **parsed.report}))
+
+    def finish(self, batch: Batch) -> Batch:
+        batch.rows_read = self.rows_read
+        batch.bytes_read = self.source.bytes_read()
+        batch.columns = self.reports.columns if self.reports is not None else ()
+        return batch
+
+
+def _report_digests(stamp: Stamp | None) -> RowDigests | None:
+    """Digests of new reports: every column the insert does not name gets its default, as in the writer."""
+    if stamp is None:
+        return None
+    reports = table_of(Report)
+    if any(column.server_default is not None for column in reports.columns):
+        return None  # a value only the database knows: read the rows back instead
+    stored = {str(column.name): column_default(column) for column in reports.columns if column.name != "id"}
+    return RowDigests(reports, {**stored, **stamp.constants()})
+
+
+def prepare_batches(
+    path: Path,
+    fmt: SourceFormat,
+    dialect: Dialect,
+    batch_size: int,
+    stamp: Stamp | None = None,
+    columnar: bool | None = None,
+) -> Iterator[Batch]:
+    """Read ``path`` and yield batches of at most ``batch_size`` rows, the last with the file's hash.
+
+    ``columnar`` reads the file column by column when the format allows (the default).
+    """
+    fast = columnwise(fmt) if columnar is not False else None
+    if fast is not None:
+        with ColumnarSource(path, fast) as columns:
+            yield from _prepare(columns, columns.rows(), fmt, dialect, batch_size, stamp)
+        return
     with open_csv(path) as source:
         # Row numbers count the header as row 1, as a spreadsheet shows them.
-        yield from prepare_rows(source, enumerate(source.rows, start=2), fmt, dialect, batch_size)
+        yield from prepare_rows(source, enumerate(source.rows, start=2), fmt, dialect, batch_size, stamp)
 
 
 def prepare_rows(
@@ -128,15 +203,31 @@ def prepare_rows(
     fmt: SourceFormat,
     dialect: Dialect,
     batch_size: int,
+    stamp: Stamp | None = None,
 ) -> Iterator[Batch]:
-    """Batches of numbered ``rows`` of ``source``; the last carries the source's hash."""
-    preparer = _Preparer(source, fmt, dialect)
+    """Batches of numbered ``rows`` of ``source``; the last carries the source's hash.
+
+    With a ``stamp`` the new reports are digested for the audit chain; without, the writer
+    reads them back.
+    """
+    # Blank lines carry nothing.
+    numbered = ((row_number, row, None) for row_number, row in rows if not _blank(row))
+    yield from _prepare(source, numbered, fmt, dialect, batch_size, stamp)
+
+
+def _prepare(
+    source: RowSource,
+    rows: Iterable[NumberedRow],
+    fmt: SourceFormat,
+    dialect: Dialect,
+    batch_size: int,
+    stamp: Stamp | None,
+) -> Iterator[Batch]:
+    preparer = _Preparer(source, fmt, dialect, stamp)
     batch = Batch()
-    for row_number, row in rows:
-        if _blank(row):
-            continue  # blank lines carry nothing
-        preparer.add(batch, row_number, row)
-        if len(batch.rows) + len(batch.refused) >= batch_size:
+    for row_number, row, parsed in rows:
+        preparer.add(batch, row_number, row, parsed)
+        if batch.size() >= batch_size:
             yield preparer.finish(batch)
             batch = Batch()
     last = preparer.finish(batch)
@@ -149,27 +240,42 @@ class _Failure:
     error: BaseException
 
 
-def _worker(pipe: Pipe, path: Path, fmt: SourceFormat, database_url: str, batch_size: int) -> None:
+def _worker(
+    pipe: Pipe,
+    path: Path,
+    fmt: SourceFormat,
+    database_url: str,
+    batch_size: int,
+    stamp: Stamp | None,
+    columnar: bool | None,
+) -> None:
     """Runs in the worker process; a broken pipe (the importer died) simply ends it."""
     try:
         dialect = create_db_engine(database_url).dialect
-        for batch in prepare_batches(path, fmt, dialect, batch_size):
-            pipe.send(batch)
+        for batch in prepare_batches(path, fmt, dialect, batch_size, stamp, columnar):
+            pipe.send_bytes(batch.to_bytes())
     except (BrokenPipeError, ConnectionResetError):
         return
     except BaseException as exc:  # handed to the importer, which raises it
-        pipe.send(_Failure(exc))
+        pipe.send_bytes(b"F" + pickle.dumps(_Failure(exc)))
     finally:
         pipe.close()
 
 
-def batches_in_worker(path: Path, fmt: SourceFormat, database_url: str, batch_size: int) -> Iterator[Batch]:
+def batches_in_worker(
+    path: Path,
+    fmt: SourceFormat,
+    database_url: str,
+    batch_size: int,
+    stamp: Stamp | None = None,
+    columnar: bool | None = None,
+) -> Iterator[Batch]:
     """The same batches as :func:`prepare_batches`, prepared in a separate process."""
     context = multiprocessing.get_context("spawn")  # a clean interpreter: no inherited connections
     receiving, sending = context.Pipe(duplex=False)
     worker = context.Process(
         target=_worker,
-        args=(sending, path, fmt, database_url, batch_size),
+        args=(sending, path, fmt, database_url, batch_size, stamp, columnar),
         name="civharm-import-reader",
         daemon=True,
     )
@@ -178,13 +284,14 @@ def batches_in_worker(path: Path, fmt: SourceFormat, database_url: str, batch_si
     try:
         while True:
             try:
-                message = receiving.recv()
+                message = receiving.recv_bytes()
             except EOFError:
                 raise RuntimeError("the import's reader process ended unexpectedly") from None
-            if isinstance(message, _Failure):
-                raise message.error
-            yield message
-            if message.sha256 is not None:
+            if message[:1] == b"F":
+                raise pickle.loads(message[1:]).error
+            batch = Batch.from_bytes(message)
+            yield batch
+            if batch.sha256 is not None:
                 return
     finally:
         receiving.close()

@@ -198,16 +198,23 @@ def record_bulk(
     rows: Mapping[Table, ColumnElement[bool]],
     summary: dict[str, Any],
     actor: str | None = None,
+    digests: Mapping[str, dict[str, str]] | None = None,
 ) -> Head:
     """Chain one summary entry for a bulk write (an import, say), with the digest of each row.
 
-    ``rows`` maps each table written to a condition selecting the rows written. Call it last
-    in the transaction, then :func:`checkpoint` after the commit.
+    ``rows`` maps each table written to a condition selecting the rows written; they are read
+    back and digested. A writer that digested what it wrote (exactly as :func:`row_digest`
+    digests the row read back, see :class:`civharm.security.canonical.RowDigests`) passes
+    those instead in ``digests``, per table name and primary key text; a table named there is
+    not read back. Call it last in the transaction, then :func:`checkpoint` after the commit.
     """
-    payload = {
-        "summary": summary,
-        "rows": {table.name: digests_of(connection, table, where) for table, where in rows.items()},
+    given = dict(digests or {})
+    read_back = {
+        table.name: digests_of(connection, table, where)
+        for table, where in rows.items()
+        if table.name not in given
     }
+    payload = {"summary": summary, "rows": {**given, **read_back}}
     entry = PendingEntry(actor or actor_of(), action, table_name, record_id, payload)
     return append(connection, [entry])
 

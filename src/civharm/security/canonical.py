@@ -115,3 +115,90 @@ def stored_columns(table: Table) -> list[Any]:
 def primary_key_text(table: Table, row: Mapping[str, Any] | RowMapping) -> str:
     """A row's key as text: ``12``, or ``12|poc`` for a composite key."""
     return "|".join(str(normalise(row[column.name])) for column in table.primary_key.columns)
+
+
+class RowDigests:
+    """:func:`row_digest` of rows not yet written, computed before their primary key is known.
+
+    An import's reading side knows every value of a new row but its ``id``, which the writer
+    allocates. :meth:`parts` serialises the row as it will read back (the ``constants`` every
+    row shares, then the row's own values) in two pieces, cut where the id goes; the writer
+    joins them around the id in :meth:`digest`. The bytes hashed are those :func:`row_digest`
+    hashes when the row is read back, so the writer need not read it back.
+
+    :meth:`parts` returns ``None`` for a row holding a value whose stored form it cannot be
+    sure of (an ``int`` in a text column, a nested value of a JSON column other than text);
+    such a row is read back instead.
+    """
+
+    def __init__(self, table: Table, constants: Mapping[str, Any], key: str = "id") -> None:
+        encrypted = [c.name for c in table.columns if isinstance(c.type, EncryptedJSON | EncryptedText)]
+        if encrypted:
+            raise TypeError(f"{table.name}: encrypted columns {encrypted} are digested as stored ciphertext")
+        # Names as plain str: orjson takes no str subclass (SQLAlchemy's quoted_name) as a key.
+        self._base: dict[str, Any] = {str(c.name): None for c in table.columns if c.name != key}
+        self._base.update({str(name): normalise(value) for name, value in constants.items()})
+        # The key's place holds a number no column can hold there: text values are quoted and
+        # JSON columns must hold text only, so these bytes occur once, where the key goes.
+        self._base[key] = _MARKER
+        self._cut = b'"' + key.encode() + b'":%d' % _MARKER
+        self._kinds = {str(c.name): _kind(c) for c in table.columns}
+
+    def parts(self, values: Mapping[str, Any]) -> tuple[bytes, bytes] | None:
+        row = {**self._base, **values}
+        kinds = self._kinds
+        for name, value in values.items():
+            kind = kinds[name]
+            if type(value) in kind or value is None:
+                if kind is _JSON and not _plain_json(value):
+                    return None
+            elif float in kind and type(value) is int:
+                row[name] = float(value)  # a float column gives back a float
+            elif not (str in kind and isinstance(value, Enum) and type(value.value) is str):
+                return None  # orjson writes a text enum as its value, as it reads back
+        try:
+            body = orjson.dumps(row, option=orjson.OPT_SORT_KEYS)
+        except TypeError:  # a value orjson does not write as row_digest would (a Decimal, say)
+            return None
+        at = body.find(self._cut)
+        return body[: at + len(self._cut) - len(_MARKER_TEXT)], body[at + len(self._cut) :]
+
+    @staticmethod
+    def digest(parts: tuple[bytes, bytes], key: int) -> str:
+        return hashlib.sha256(b"%b%d%b" % (parts[0], key, parts[1])).hexdigest()[:DIGEST_CHARS]
+
+
+_MARKER = -7_340_251_998_201_377
+_MARKER_TEXT = b"%d" % _MARKER
+_JSON = (dict, list)
+
+
+def _kind(column: Column[Any]) -> tuple[type, ...]:
+    """The Python types whose value reads back from ``column`` as it was written."""
+    kind = column.type
+    if isinstance(kind, SAEnum) and kind.enum_class is not None and issubclass(kind.enum_class, str):
+        return (str, kind.enum_class)  # orjson writes a text enum member as its value
+    if isinstance(kind, SAEnum | String):  # Text is a String
+        return (str,)
+    try:
+        python_type = kind.python_type
+    except NotImplementedError:
+        return ()
+    if python_type is dict or python_type is list:  # JSON
+        return _JSON
+    if python_type is datetime:
+        return ()  # normalised text only as a constant
+    return (python_type,)
+
+
+def _plain_json(value: Any) -> bool:
+    """A JSON value whose stored form reads back equal on both backends: text in a dict or list."""
+    if value is None:
+        return True
+    try:  # join, in C, takes text only
+        "".join(value)
+        if type(value) is dict:
+            "".join(value.values())
+    except TypeError:
+        return False
+    return True
