@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -352,7 +353,7 @@ def _write(
     total: int,
 ) -> None:
     try:
-        with engine.begin() as connection:
+        with engine.begin() as connection, _import_cache(connection):
             writer = _run(connection, name, fmt, batches, result, rejects, progress, total)
             _audit(connection, result, writer)
     except BaseException:
@@ -360,6 +361,26 @@ def _write(
             rejects.abandon()
         raise
     checkpoint(engine)
+
+
+#: SQLite page cache for the connection writing an import, in KiB. A million-row import outgrows
+#: the everyday 64 MiB, and every index page evicted then is a write and a later re-read: with
+#: 512 MiB a 1,000,000-row ACLED import took 147 s instead of 222 s (the whole import then peaks
+#: at 1.2 GiB). Only the importing connection gets it, and only while it imports.
+IMPORT_CACHE_KIB = 512 * 1024
+
+
+@contextmanager
+def _import_cache(connection: Connection) -> Iterator[None]:
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    everyday = connection.exec_driver_sql("PRAGMA cache_size").scalar()
+    connection.exec_driver_sql(f"PRAGMA cache_size=-{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql(f"PRAGMA cache_size={int(everyday or -65536)}")
 
 
 def _run(
