@@ -42,6 +42,10 @@ def test_a_partner_asking_the_api_gets_five_of_theirs_with_the_engines_reasons(
     best = found[0]
     assert 0 < best["probability"] <= 1 and best["distance_km"] >= 1.9 and best["days_apart"] == 0
     assert any(r.startswith("place: same name") for r in best["reasons"])
+    ages = {"date_start": "0001-01-01", "date_end": "9999-12-31", "place_name": PLACE}
+    assert (
+        client_as(Role.PARTNER, "fpn", ORG).post("/api/v1/reports/candidates", json=ages).status_code == 200
+    )
     analyst = client_as(Role.ANALYST, "ana").post("/api/v1/reports/candidates", json=DRAFT).json()
     assert {c["code"] for c in analyst} <= {
         *scene.internal,

@@ -41,9 +41,9 @@ def _date_of(
     low, high = min(start, end), max(start, end)
     half = (high - low).days // 2
     middle = low + timedelta(days=half)
-    widths = [p for p in DatePrecision if date_uncertainty_days(p) >= half]
-    order = list(DatePrecision)
-    return middle, max(precision, widths[0], key=order.index)
+    # a range wider than any precision (years apart) is as good as an unknown date
+    width = next((p for p in DatePrecision if date_uncertainty_days(p) >= half), DatePrecision.UNKNOWN)
+    return middle, max(precision, width, key=list(DatePrecision).index)
 
 
 def _count(low: int | None, high: int | None) -> tuple[int, int] | None:
