@@ -11,7 +11,9 @@ from civharm.incidents.models import Incident
 from civharm.linkage.candidates import Candidate, candidates_for
 from civharm.linkage.intake import incident_duplicates, possible_duplicates
 from civharm.linkage.schemas import ReportDraft
+from civharm.precision import DatePrecision, LocationPrecision
 from civharm.security.principal import SYSTEM
+from tests.factories import make_incident, make_report
 from tests.linkage.scene import (
     ADMIN1,
     ANALYST,
@@ -22,6 +24,7 @@ from tests.linkage.scene import (
     LAT,
     LON,
     NAME,
+    ORG,
     PARTNER,
     PLACE,
     TEXT,
@@ -120,3 +123,24 @@ def test_a_restricted_incident_is_compared_from_what_its_viewer_may_see(session:
     for_cleared = incident_duplicates(session, restricted, principal=CLEARED_ANALYST)
     assert restricted.code not in {c.code for c in for_cleared}
     assert any(c.distance_km is not None for c in for_cleared)
+
+
+def test_an_incident_is_found_by_its_own_record_when_none_of_its_reports_may_be_compared(
+    session: Session,
+) -> None:
+    """Released to the partner, its one report not: the incident's own place, date and words are used."""
+    incident = make_incident(
+        session,
+        releasable_to=[ORG],
+        description=TEXT,
+        date_precision=DatePrecision.DAY,
+        location_precision=LocationPrecision.SETTLEMENT,
+    )
+    report = make_report(session, original_text=f"{TEXT}; {NAME} was among them")  # not released
+    report.incident_id = incident.id
+    session.flush()
+    found = candidates_for(session, record=DRAFT, principal=PARTNER)
+    assert [c.code for c in found] == [incident.code] and found[0].best_report_id is None
+    assert found[0].matched is not None and found[0].matched.description == TEXT
+    staff = candidates_for(session, record=DRAFT, principal=ANALYST)
+    assert [c.best_report_id for c in staff] == [report.id]  # its report speaks for it where visible

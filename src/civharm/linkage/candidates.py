@@ -1,9 +1,10 @@
 """Incremental linkage: which existing incidents a new report probably belongs to, in milliseconds.
 
 For the intake form's "possible duplicate of CH-…" warning. The store is narrowed with its
-indexes (date window, then a bounding box or the province), each nearby linked report, and
-each nearby incident's own record, is scored with the saved model's parameters in Python (the
-same levels as the Splink SQL), and each incident keeps the score of its best-matching record.
+indexes (date window, then a bounding box or the province), each nearby linked report is
+scored with the saved model's parameters in Python (the same levels as the Splink SQL), and each
+incident keeps the score of its best-matching record. A nearby incident none of whose reports
+may be compared is scored on its own record (its place, dates, counts and description).
 
 Only what the asking principal may see is compared (``civharm.security.policy``), and that is
 decided in the narrowing query itself, so hidden records never take the place of visible ones
@@ -127,7 +128,7 @@ def _report_query(record: LinkRecord, access: Access, exclude: tuple[int | None,
     """Ids, dates and coordinates of linked reports near ``record`` that ``access`` may compare."""
     conditions = _report_narrowing(record)
     assert conditions is not None
-    query = select(Report.id, Report.date_start, Report.latitude, Report.longitude).where(
+    query = select(Report.id, Report.incident_id, Report.date_start, Report.latitude, Report.longitude).where(
         Report.incident_id.is_not(None), *conditions
     )
     if record.has_coordinates:
@@ -220,7 +221,15 @@ def _nearby(
     if _report_narrowing(record) is None:
         return []  # nothing to narrow by: any answer would be arbitrary
     rows = [("report", row) for row in session.execute(_report_query(record, access, exclude))]
-    rows += [("incident", row) for row in session.execute(_incident_query(record, access, exclude[1]))]
+    # An incident's own record stands in only where none of its reports nearby may be compared
+    # (made by hand, or its reports not released to this principal): otherwise its reports,
+    # which the record was consolidated from, already speak for it.
+    reported = {row.incident_id for _, row in rows}
+    rows += [
+        ("incident", row)
+        for row in session.execute(_incident_query(record, access, exclude[1]))
+        if row.id not in reported
+    ]
     if len(rows) > MAX_SCORED:
         rows = sorted(rows, key=lambda item: _closeness(record, item[1]))[:MAX_SCORED]
     report_ids = [row.id for kind, row in rows if kind == "report"]
