@@ -150,6 +150,7 @@ def candidates_command(
     """
     from civharm.linkage.candidates import candidates_for
     from civharm.linkage.records import LinkRecord
+    from civharm.security.principal import SYSTEM
 
     record = LinkRecord(
         report_id="new",
@@ -161,7 +162,7 @@ def candidates_command(
         description=text,
     )
     with app_context(ctx).session() as session:
-        found = candidates_for(session, record=record)
+        found = candidates_for(session, record=record, principal=SYSTEM)  # one's own store
     for c in found:
         typer.echo(f"{c.code}  p={c.probability:.3f}  {c.title}")
     if not found:

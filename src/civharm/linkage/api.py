@@ -1,8 +1,9 @@
-"""JSON API: duplicate candidates for the intake form, activities matched to an incident.
+"""JSON API: duplicate candidates for a report being logged, activities matched to an incident.
 
-Mounted under ``/api/v1``. Both are for the cell's staff: candidates pass through the central
-policy (``civharm.security.policy``) and leave out restricted incidents for those not cleared;
-activity matches answer "not found" to anyone else.
+Mounted under ``/api/v1``. Candidates are for everyone who may submit reports (intake users
+and the cell's staff); the engine compares only what the caller may see
+(``civharm.security.policy``, applied inside ``candidates_for``). Activity matches are for the
+cell's staff and answer "not found" to anyone else.
 """
 
 from __future__ import annotations
@@ -11,16 +12,13 @@ import datetime as dt
 
 from fastapi import APIRouter, HTTPException, status
 from pydantic import BaseModel, Field
-from sqlalchemy import select
 
 from civharm.errors import NotFoundError
-from civharm.incidents.models import Incident
 from civharm.linkage.activity import activities_for_incident
 from civharm.linkage.candidates import candidates_for
 from civharm.linkage.records import LinkRecord
 from civharm.precision import DatePrecision, LocationPrecision
-from civharm.security.policy import Action, access_for, may_see_incident, require, sees_restricted
-from civharm.vocabulary import Sensitivity
+from civharm.security.policy import Action, require
 from civharm.web.deps import PrincipalDep, SessionDep
 
 router = APIRouter(tags=["linkage"])
@@ -52,15 +50,13 @@ class CandidateOut(BaseModel):
 
 @router.post("/linkage/candidates", response_model=list[CandidateOut])
 def post_candidates(draft: ReportDraft, session: SessionDep, principal: PrincipalDep) -> list[CandidateOut]:
-    """Possible duplicates of a report being typed: "possible duplicate of CH-…" (the cell's staff).
+    """Possible duplicates of a report being logged: "possible duplicate of CH-…", likeliest first.
 
-    The engine compares the draft with every nearby report, own-force and restricted ones
-    included, so its answer is for those who may edit records; and a restricted incident is
-    left out for anyone not cleared for it, since its distances would hint at withheld places.
-    Intake users and partners get their warnings from the intake form, which only compares
-    what the policy lets them see.
+    For those who may submit reports. The engine compares only the reports and incidents the
+    caller may see, and their coordinates and words only where the caller may see them, so the
+    answer holds up to five candidates the caller may see and reveals nothing withheld.
     """
-    require(principal, Action.EDIT_RECORDS)
+    require(principal, Action.SUBMIT_REPORT)
     killed = None
     if draft.killed_min is not None:
         killed = (draft.killed_min, max(draft.killed_max or draft.killed_min, draft.killed_min))
@@ -77,18 +73,7 @@ def post_candidates(draft: ReportDraft, session: SessionDep, principal: Principa
         killed=killed,
         description=draft.description,
     )
-    access = access_for(session, principal)
-    found = candidates_for(session, record=record, limit=20)
-    shown = {
-        incident.code
-        for incident in session.scalars(select(Incident).where(Incident.code.in_([c.code for c in found])))
-        if may_see_incident(access, incident)
-        and (
-            incident.sensitivity is not Sensitivity.RESTRICTED
-            or sees_restricted(access, incident_id=incident.id)
-        )
-    }
-    found = [c for c in found if c.code in shown][:5]
+    found = candidates_for(session, record=record, principal=principal, limit=5)
     return [
         CandidateOut(
             code=c.code,

@@ -6,13 +6,14 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, status
 
+from civharm.linkage.intake import possible_duplicates
+from civharm.linkage.schemas import DuplicateCandidate, ReportDraft
 from civharm.reports.schemas import ReportSubmission
 from civharm.reports.service import submit_report
 from civharm.security.policy import Action, show_reports, visible_report
 from civharm.security.web import requires
 from civharm.web.deps import PrincipalDep, SessionDep
-from civharm.web.linkage_adapter import ReportDraft, possible_duplicates
-from civharm.web.schemas import PROJECTED, DuplicateCandidate, Projected
+from civharm.web.schemas import PROJECTED, Projected
 
 router = APIRouter(tags=["reports"])
 
@@ -47,5 +48,9 @@ def read(
     summary="Possible duplicates of a draft report",
 )
 def candidates(draft: ReportDraft, session: SessionDep, principal: PrincipalDep) -> list[DuplicateCandidate]:
-    """Incidents the caller may see that are near the draft in place and time, closest first."""
+    """Incidents the caller may see that the linkage engine finds likely to be the draft's event.
+
+    Likeliest first, with the model's probability and its reasons; only records the caller may
+    see are compared (see ``civharm.linkage.candidates``).
+    """
     return possible_duplicates(session, draft, principal=principal)

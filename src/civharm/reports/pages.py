@@ -8,13 +8,14 @@ from fastapi import APIRouter, Path, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import ValidationError
 
+from civharm.linkage.intake import possible_duplicates
+from civharm.linkage.schemas import ReportDraft
 from civharm.precision import DatePrecision, LocationPrecision
 from civharm.reports.schemas import ReportSubmission
 from civharm.reports.service import submit_report
 from civharm.security.policy import Action, require, show_reports, visible_report
 from civharm.vocabulary import Cause, Reliability, SourceType, Topic
 from civharm.web.deps import PrincipalDep, SessionDep
-from civharm.web.linkage_adapter import ReportDraft, possible_duplicates
 from civharm.web.templating import render
 
 router = APIRouter(include_in_schema=False)

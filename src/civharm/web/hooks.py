@@ -6,7 +6,7 @@ through ``civharm.security.policy`` — these functions are only ever called for
 the principal may see, and the internal ones (history, assessment, responses, approvals)
 only for principals the policy lets read internal workflow.
 
-HOOK(linkage)   proposed_merges, incident_duplicates (through ``web.linkage_adapter``)
+HOOK(linkage)   proposed_merges; incident_duplicates (the engine, ``civharm.linkage.intake``)
 """
 
 from __future__ import annotations
@@ -23,14 +23,14 @@ from civharm.config import Settings
 from civharm.errors import NotFoundError
 from civharm.history.service import timeline
 from civharm.incidents.models import Incident
+from civharm.linkage import intake
+from civharm.linkage.schemas import DuplicateCandidate
 from civharm.responses.service import describe, responses_of
 from civharm.security.policy import incident_scope
 from civharm.security.principal import Principal
 from civharm.vocabulary import Determination, IncidentStatus
-from civharm.web.linkage_adapter import ReportDraft, possible_duplicates
 from civharm.web.schemas import (
     AssessmentView,
-    DuplicateCandidate,
     HistoryEntry,
     MergeProposal,
     OverdueItem,
@@ -186,16 +186,6 @@ def proposed_merges(session: Session, *, principal: Principal) -> list[MergeProp
 def incident_duplicates(
     session: Session, *, incident: Incident, principal: Principal
 ) -> list[DuplicateCandidate]:
-    """HOOK(linkage): other incidents ``principal`` may see that may be the same event
-    (:func:`civharm.web.linkage_adapter.possible_duplicates`)."""
-    draft = ReportDraft(
-        date_start=incident.date_start,
-        date_end=incident.date_end,
-        date_precision=incident.date_precision,
-        latitude=incident.latitude,
-        longitude=incident.longitude,
-        location_precision=incident.location_precision,
-        place_name=incident.place_name,
-        exclude_code=incident.code,
-    )
-    return possible_duplicates(session, draft, principal=principal)
+    """Other incidents ``principal`` may see that may be the same event
+    (:func:`civharm.linkage.intake.incident_duplicates`)."""
+    return intake.incident_duplicates(session, incident, principal=principal)

@@ -11,6 +11,8 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from civharm.errors import CivharmError
+from civharm.linkage.intake import report_duplicates
+from civharm.linkage.store import active_params
 from civharm.reports.models import Report
 from civharm.security.policy import Action, permits, report_scope, require
 from civharm.security.principal import Principal
@@ -20,7 +22,6 @@ from civharm.web.api import review_queue
 from civharm.web.dashboard import Dashboard, HarmCell, build_dashboard
 from civharm.web.deps import PrincipalDep, SessionDep
 from civharm.web.filters import IncidentQuery
-from civharm.web.linkage_adapter import ReportDraft, possible_duplicates
 from civharm.web.templating import label, render
 
 router = APIRouter(include_in_schema=False)
@@ -80,7 +81,7 @@ TRIAGE_ROWS = 20
 
 
 def triage_rows(session: SessionDep, principal: Principal) -> list[tuple[Any, Any]]:
-    """The newest unlinked reports, each with its nearest incident (if any is near)."""
+    """The newest unlinked reports, each with its likeliest incident (if any is likely)."""
     reports = session.scalars(
         select(Report)
         .where(Report.incident_id.is_(None), report_scope(principal))
@@ -88,9 +89,9 @@ def triage_rows(session: SessionDep, principal: Principal) -> list[tuple[Any, An
         .limit(TRIAGE_ROWS)
     ).all()
     rows = []
+    params = active_params(session)
     for report in reports:
-        draft = ReportDraft.model_validate(report, from_attributes=True)
-        best = possible_duplicates(session, draft, principal=principal, limit=1)
+        best = report_duplicates(session, report, principal=principal, limit=1, params=params)
         rows.append((report, best[0] if best else None))
     return rows
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel, Field
 
+from civharm.linkage.schemas import DuplicateCandidate
 from civharm.vocabulary import Determination, Grading, IncidentStatus
 
 #: Records are returned as the visibility policy projects them (``civharm.security.policy``):
@@ -58,19 +59,6 @@ class ResponseView(BaseModel):
     status: str
     summary: str
     occurred_on: date | None = None
-
-
-class DuplicateCandidate(BaseModel):
-    """An incident that may be the same event as a report or another incident, and why."""
-
-    code: str
-    title: str
-    date_start: date | None
-    place_name: str | None
-    distance_km: float | None
-    days_apart: int | None
-    score: float = Field(description="0 (same place and day) upwards; lower is a closer match.")
-    reasons: list[str]
 
 
 class IncidentDossier(BaseModel):

@@ -4,12 +4,14 @@ Every list, count, search, page, API route and export goes through these functio
 takes the acting ``Principal`` (or an :class:`Access`, a principal with its grants loaded):
 
 - **Query scopes** (:func:`incident_scope`, :func:`report_scope`, :func:`casualty_scope`,
-  :func:`count_scope`, :func:`incident_text_match`, :func:`exact_location_visible`) are SQL
-  conditions added to every query, so totals, search hits and map boxes never include or
-  reveal what the principal may not see.
+  :func:`count_scope`, :func:`incident_text_match`, :func:`exact_location_visible`,
+  :func:`report_restricted_visible`) are SQL conditions added to every query, so totals,
+  search hits, map boxes and duplicate candidates never include or reveal what the principal
+  may not see.
 - **Record checks** (:func:`may_see_incident`, :func:`may_see_report`,
-  :func:`may_see_casualty_records`, :func:`sees_restricted`); :func:`visible_incident` and
-  :func:`visible_report` raise ``NotFoundError``, so a hidden record looks like a missing one.
+  :func:`may_see_casualty_records`, :func:`sees_restricted`, :func:`may_see_report_restricted`);
+  :func:`visible_incident` and :func:`visible_report` raise ``NotFoundError``, so a hidden
+  record looks like a missing one.
 - **Projections** (:func:`project_incident`, :func:`project_report`, :func:`project_casualty`,
   :func:`project_count`, :func:`project_record`) turn a record into the dict this principal
   may receive: restricted fields withheld (and listed under ``"withheld"``) from those not
@@ -49,6 +51,7 @@ from civharm.security.policy.access import (
     may_see_casualty_records,
     may_see_incident,
     may_see_report,
+    may_see_report_restricted,
     sees_restricted,
 )
 from civharm.security.policy.actions import ROLE_ACTIONS, Action, may_see_history, permits, require
@@ -84,6 +87,7 @@ from civharm.security.policy.scopes import (
     exact_location_visible,
     incident_scope,
     incident_text_match,
+    report_restricted_visible,
     report_scope,
     restricted_visible,
 )
@@ -116,6 +120,7 @@ __all__ = [
     "may_see_history",
     "may_see_incident",
     "may_see_report",
+    "may_see_report_restricted",
     "permits",
     "project_casualty",
     "project_count",
@@ -123,6 +128,7 @@ __all__ = [
     "project_record",
     "project_report",
     "register_kind",
+    "report_restricted_visible",
     "report_scope",
     "require",
     "restricted_visible",

@@ -131,6 +131,13 @@ def sees_restricted(who: Who, *, incident_id: int | None, record: object | None 
     return access.cleared or (incident_id is not None and incident_id in access.cleared_for)
 
 
+def may_see_report_restricted(who: Who, report: Report) -> bool:
+    """May this principal see the restricted fields (text, source, exact location) of ``report``?"""
+    if report.sensitivity is not Sensitivity.RESTRICTED or own_submission(who, report):
+        return True
+    return sees_restricted(who, incident_id=report.incident_id, record=report)
+
+
 def own_submission(who: Who, report: Report) -> bool:
     principal = principal_of(who)
     return principal.role is Role.INTAKE and report.submitted_by == principal.username

@@ -15,6 +15,7 @@ from civharm.security.policy.access import (
     Who,
     as_access,
     may_see_incident,
+    may_see_report_restricted,
     own_submission,
     sees_restricted,
 )
@@ -98,10 +99,7 @@ def project_report(who: Who, report: Report, *, incident: Incident | None = None
     parent = incident if incident is not None else report.incident
     values["incident_code"] = parent.code if parent is not None and may_see_incident(access, parent) else None
     own = own_submission(access, report)
-    withheld: set[str] = set()
-    restricted = report.sensitivity is Sensitivity.RESTRICTED and not own
-    if restricted and not sees_restricted(access, incident_id=report.incident_id):
-        withheld = set(REPORT_RESTRICTED)
+    withheld = set() if may_see_report_restricted(access, report) else set(REPORT_RESTRICTED)
     if access.staff:
         allowed: frozenset[str] | None = None
     else:

@@ -88,3 +88,20 @@ def incident_text_match(who: Who, pattern: str) -> ColumnElement[bool]:
 def exact_location_visible(who: Who) -> ColumnElement[bool]:
     """Condition on ``Incident``: its coordinates may be used (map boxes, distance searches)."""
     return restricted_visible(who)
+
+
+def report_restricted_visible(who: Who) -> ColumnElement[bool]:
+    """Condition on ``Report``: its restricted fields (text, source, exact location) may be used.
+
+    The SQL twin of :func:`~civharm.security.policy.access.may_see_report_restricted`, for
+    distance searches and comparisons that must not touch what the report shows as withheld.
+    """
+    principal = principal_of(who)
+    if principal.sees_all_restricted:
+        return true()
+    open_report = Report.sensitivity != Sensitivity.RESTRICTED
+    if principal.role is Role.INTAKE:
+        return or_(open_report, Report.submitted_by == principal.username)
+    if not principal.is_staff:
+        return open_report
+    return or_(open_report, Report.incident_id.in_(granted_incidents(principal, restricted=True)))
