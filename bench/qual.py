@@ -86,10 +86,15 @@ def examples(rng: random.Random) -> dict[str, list[str]]:
 
 
 def run(
-    method: str, texts: list[str], coded: dict[str, list[str]], quantise: bool
-) -> tuple[float, float, float, float]:
+    method: str, texts: list[str], coded: dict[str, list[str]], quantise: bool, runtime: str
+) -> tuple[float, float, float, float, str]:
     started = time.perf_counter()
-    embedder = MiniLMEmbedder(quantise=quantise) if method == "embeddings" else TfidfEmbedder()
+    embedder: MiniLMEmbedder | TfidfEmbedder
+    if method == "embeddings":
+        embedder = MiniLMEmbedder(quantise=quantise, runtime=runtime if quantise else "torch")
+        label = f"MiniLM-L6 {'int8' if quantise else 'fp32'} {embedder.runtime}"
+    else:
+        embedder, label = TfidfEmbedder(), "tf-idf"
     loaded = time.perf_counter()
     cpu = time.process_time()
     found = suggest(embedder, examples=coded, descriptions=CODES, passages=texts, top=3)
@@ -99,7 +104,7 @@ def run(
     right = sum(
         1 for text, s in zip(texts, found, strict=True) if s and CLAUSES[list(CODES).index(s[0].code)] in text
     )
-    return loaded - started, done - loaded, cpu, right / len(texts)
+    return loaded - started, done - loaded, cpu, right / len(texts), label
 
 
 def main() -> None:
@@ -108,6 +113,9 @@ def main() -> None:
     parser.add_argument("--method", choices=["embeddings", "tfidf", "both"], default="both")
     parser.add_argument("--no-quantise", action="store_true", help="Keep the model's float32 weights.")
     parser.add_argument("--threads", type=int, default=0, help="torch threads (default: one per core).")
+    parser.add_argument(
+        "--runtime", choices=["auto", "onnx", "torch"], default="auto", help="Where the int8 model runs."
+    )
     args = parser.parse_args()
     if args.threads:
         import torch
@@ -119,17 +127,16 @@ def main() -> None:
     print(f"cores: {os.cpu_count()}  load average: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     header = ("method", "passages", "load s", "suggest s", "cpu s", "per s", "top-1 hits")
     print(
-        f"{header[0]:<22}"
+        f"{header[0]:<26}"
         + "".join(f"{h:>{w}}" for h, w in zip(header[1:], (10, 9, 11, 9, 9, 12), strict=True))
     )
     for method in methods:
-        load_s, suggest_s, cpu_s, hits = run(method, texts, coded, quantise=not args.no_quantise)
-        label = (
-            "all-MiniLM-L6-v2" + ("" if args.no_quantise else " int8") if method == "embeddings" else "tf-idf"
+        load_s, suggest_s, cpu_s, hits, label = run(
+            method, texts, coded, quantise=not args.no_quantise, runtime=args.runtime
         )
         rate = len(texts) / suggest_s
         print(
-            f"{label:<22}{len(texts):>10,}{load_s:>9.1f}{suggest_s:>11.1f}{cpu_s:>9.1f}{rate:>9.0f}{hits:>11.0%}"
+            f"{label:<26}{len(texts):>10,}{load_s:>9.1f}{suggest_s:>11.1f}{cpu_s:>9.1f}{rate:>9.0f}{hits:>11.0%}"
         )
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
 
