@@ -119,6 +119,97 @@ def quality(year: int, seed: int, *, naive_only: bool = False) -> None:
     )
 
 
+def errors(year: int, seed: int) -> None:
+    """Where civharm goes wrong on one set: false merges and missed links by level, and the ceilings."""
+    import numpy as np
+    import pandas as pd
+
+    from civharm.linkage import engine
+    from civharm.linkage.comparisons import comparisons
+    from civharm.linkage.features import feature_frame
+    from civharm.linkage.generator import truths
+
+    events = read_events(UCDP, years=(year,))
+    records, truth = generate(events, seed=seed)
+    frame = feature_frame(records)
+    result = engine.link_frame(frame)
+    levels = engine.candidate_levels(frame, result.params)
+    code = pd.factorize(np.array(truth))[0]
+    left, right = levels["rid_l"].to_numpy(), levels["rid_r"].to_numpy()
+    same = code[left] == code[right]
+    together = result.labels[left] == result.labels[right]
+    weight = engine.level_weights(result.params, levels)
+    true_pairs = sum(n * (n - 1) // 2 for n in np.bincount(code))
+    print(f"{len(records):,} reports; true pairs {true_pairs:,}, {same.sum():,} of them candidates")
+    groups = {
+        "missed links (one event, apart)": same & ~together,
+        "false merges (two events, together)": ~same & together,
+        "all true candidate pairs": same,
+        "all other candidate pairs": ~same,
+    }
+    for name, mask in groups.items():
+        days = np.abs(frame["day"].to_numpy(float)[left[mask]] - frame["day"].to_numpy(float)[right[mask]])
+        key = frame["place_key"].to_numpy()
+        print(
+            f"\n{name}: {mask.sum():,} pairs; "
+            f"weight quartiles {np.quantile(weight[mask], [0.25, 0.5, 0.75]).round(1)}"
+        )
+        print(
+            f"  same place name {np.mean(key[left[mask]] == key[right[mask]]):.2f}; days apart 0/1/2/3+: "
+            + "/".join(f"{np.mean(np.minimum(days, 3) == d):.2f}" for d in range(4))
+        )
+        for c in comparisons():
+            share = np.bincount(levels[f"lv_{c.name}"].to_numpy()[mask], minlength=len(c.levels)) / max(
+                mask.sum(), 1
+            )
+            print(
+                f"  {c.name:9s} "
+                + "; ".join(f"{lv.label} {v:.2f}" for lv, v in zip(c.levels, share, strict=True) if v >= 0.01)
+            )
+    oracle = params_from_labels(levels, same)
+    for threshold in (-2.0, -1.0, 0.0):
+        pairs = engine.score(levels, oracle)
+        labels, _, _ = engine.cluster_pairs(len(frame), pairs, threshold=threshold)
+        b, p = bcubed(labels.tolist(), truth), pairwise(labels.tolist(), truth)
+        print(
+            f"\nm and u from the labels, threshold {threshold:+.0f}: B³ F1 {b.f1:.3f}, pairwise F1 {p.f1:.3f}"
+        )
+    hidden = pd.DataFrame(
+        [(k, t.day, t.event.latitude, t.event.longitude, t.killed, t.weapon, t.target, t.time_of_day)
+         for k, t in truths(events, seed=seed).items()],
+        columns=["key", "day", "lat", "lon", "killed", "weapon", "target", "tod"],
+    )  # fmt: skip
+    for keys in (
+        ["day", "lat", "lon"],
+        ["day", "lat", "lon", "killed"],
+        ["day", "lat", "lon", "killed", "weapon", "target", "tod"],
+    ):
+        group = dict(zip(hidden["key"], hidden.groupby(keys).ngroup(), strict=True))
+        shared = int((hidden.groupby(keys)["key"].transform("size") > 1).sum())
+        merged = [group[t] for t in truth]
+        print(
+            f"events sharing {'+'.join(keys)}: {shared:,}; if merged: B³ F1 "
+            f"{bcubed(merged, truth).f1:.3f}, pairwise {pairwise(merged, truth).f1:.3f}"
+        )
+
+
+def params_from_labels(levels: Any, same: Any) -> Any:
+    """The model's parameters counted from the truth (an upper bound for EM with these comparisons)."""
+    import numpy as np
+
+    from civharm.linkage.comparisons import comparisons
+    from civharm.linkage.model import ModelParams
+
+    params = ModelParams(prior=float(same.mean()), levels={})
+    for c in comparisons():
+        size, column = len(c.levels), levels[f"lv_{c.name}"].to_numpy()
+        m, u = (np.bincount(column[mask], minlength=size).astype(float) for mask in (same, ~same))
+        m[0] = u[0] = 0.0
+        m, u = (m + 0.5) / (m.sum() + 0.5 * (size - 1)), (u + 0.5) / (u.sum() + 0.5 * (size - 1))
+        params.levels[c.name] = [(1.0, 1.0)] + [(float(m[i]), float(u[i])) for i in range(1, size)]
+    return params
+
+
 def scale(copies: int, seed: int) -> None:
     """Time each stage of :func:`~civharm.linkage.engine.link_frame` on replicated events."""
     import pandas as pd
@@ -269,11 +360,16 @@ def main() -> None:
         "--incremental", type=int, default=0, help="time candidates_for against a store of this many reports"
     )
     parser.add_argument(
+        "--errors", action="store_true", help="quality: where civharm goes wrong, and ceilings"
+    )
+    parser.add_argument(
         "--naive", action="store_true", help="quality: only the naive matcher's sweep (generator calibration)"
     )
     args = parser.parse_args()
     if args.incremental:
         incremental(args.incremental, args.seed)
+    elif args.errors:
+        errors(args.year, args.seed)
     elif args.copies:
         scale(args.copies, args.seed)
     else:
