@@ -47,6 +47,8 @@ REFINE_ROUNDS = 2
 #: The stricter threshold (bits) of the incidents m is re-estimated from: they should be right
 #: more than complete. The final decision uses :data:`~civharm.linkage.clustering.THRESHOLD`.
 REFINE_THRESHOLD = -1.0
+#: How many pairs' worth of weight the previous m has when it is re-estimated.
+REFINE_PRIOR_PAIRS = 20.0
 
 
 def duckdb_api(*, threads: int = 2, memory_limit: str = "4GB") -> DuckDBAPI:
@@ -185,10 +187,14 @@ def refine_m(
     out = ModelParams(prior=params.prior, levels={}, trained_on=params.trained_on, version=params.version)
     for comparison in comparisons():
         count = len(comparison.levels)
-        seen = np.bincount(levels[f"lv_{comparison.name}"].to_numpy()[inside], minlength=count)
-        m = seen.astype(float)
-        m[0] = 0.0
-        m = (m + 0.5) / (m.sum() + 0.5 * (count - 1))
+        seen = np.bincount(levels[f"lv_{comparison.name}"].to_numpy()[inside], minlength=count).astype(float)
+        seen[0] = 0.0
+        # The previous m is the prior, worth REFINE_PRIOR_PAIRS pairs: it rules a small set (a
+        # level no pair inside an incident reaches keeps its small m), a large one hardly moves it.
+        before = np.array([m for m, _ in params.levels[comparison.name]], dtype=float)
+        before[0] = 0.0
+        before = before / before.sum() if before.sum() > 0 else np.full(count, 1.0 / max(count - 1, 1))
+        m = (seen + REFINE_PRIOR_PAIRS * before) / (seen.sum() + REFINE_PRIOR_PAIRS)
         out.levels[comparison.name] = [(1.0, 1.0)] + [
             (float(m[i]), params.levels[comparison.name][i][1]) for i in range(1, count)
         ]
