@@ -210,7 +210,11 @@ def params_from_labels(levels: Any, same: Any) -> Any:
     return params
 
 
-def scale(copies: int, seed: int) -> None:
+def _peak_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def scale(copies: int, seed: int, *, duckdb_memory: str = "4GB") -> None:
     """Time each stage of :func:`~civharm.linkage.engine.link_frame` on replicated events."""
     import pandas as pd
 
@@ -219,7 +223,7 @@ def scale(copies: int, seed: int) -> None:
     from civharm.linkage.model import ModelParams
 
     events = read_events(UCDP)
-    stages: list[tuple[str, float]] = []
+    stages: list[tuple[str, float, float]] = []
     # One copy at a time: its reports become feature rows and are dropped (never a million objects).
     generating = featuring = 0.0
     frames, truth = [], []
@@ -237,17 +241,17 @@ def scale(copies: int, seed: int) -> None:
     del frames
     featuring += time.perf_counter() - tick
     print(f"generated {len(truth):,} reports in {generating:.0f} s (not counted)")
-    stages.append(("features (Python, one copy at a time)", featuring))
+    stages.append(("features (Python, one copy at a time)", featuring, _peak_gib()))
     total = time.perf_counter() - featuring
 
     def stage(name: str, tick: float) -> None:
-        stages.append((name, time.perf_counter() - tick))
+        stages.append((name, time.perf_counter() - tick, _peak_gib()))
 
     tick = time.perf_counter()
     params = engine.train_m(engine.training_sample(frame), start=ModelParams.starting())
     stage(f"EM for m (three Splink sessions, ≤{engine.MAX_TRAIN_REPORTS:,} reports)", tick)
     tick = time.perf_counter()
-    levels = engine.candidate_levels(frame, params)
+    levels = engine.candidate_levels(frame, params, db_api=engine.duckdb_api(memory_limit=duckdb_memory))
     stage(f"blocking and comparisons ({len(levels):,} candidate pairs, DuckDB)", tick)
     tick = time.perf_counter()
     params = engine.calibrate(params, levels)
@@ -266,9 +270,11 @@ def scale(copies: int, seed: int) -> None:
     stage("clustering", tick)
     seconds = time.perf_counter() - total
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    print("| stage | seconds |\n|---|---|")
-    for name, spent in stages:
-        print(f"| {name} | {spent:.1f} |")
+    print(
+        f"DuckDB memory limit {duckdb_memory}\n\n| stage | seconds | peak RSS so far (GiB) |\n|---|---|---|"
+    )
+    for name, spent, peak_so_far in stages:
+        print(f"| {name} | {spent:.1f} | {peak_so_far:.2f} |")
     b, p = bcubed(labels.tolist(), truth), pairwise(labels.tolist(), truth)
     print(
         f"\n{len(truth):,} reports → {len(set(labels.tolist())):,} incidents in {seconds:.0f} s; "
@@ -356,6 +362,7 @@ def main() -> None:
     parser.add_argument(
         "--copies", type=int, default=0, help="scale run: replicate all events this many times"
     )
+    parser.add_argument("--duckdb-memory", default="4GB", help="scale run: DuckDB's memory limit")
     parser.add_argument(
         "--incremental", type=int, default=0, help="time candidates_for against a store of this many reports"
     )
@@ -371,7 +378,7 @@ def main() -> None:
     elif args.errors:
         errors(args.year, args.seed)
     elif args.copies:
-        scale(args.copies, args.seed)
+        scale(args.copies, args.seed, duckdb_memory=args.duckdb_memory)
     else:
         quality(args.year, args.seed, naive_only=args.naive)
 
