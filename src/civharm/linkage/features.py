@@ -82,8 +82,13 @@ def description_tokens(text: str, place_name: str | None) -> list[str]:
     the text agree most for exactly the pairs that are hardest to tell apart.
     """
     tokens = text_tokens(text)
-    place = set(text_tokens(place_name)) if place_name else set()
+    place = _place_words(place_name) if place_name else frozenset()
     return [t for t in tokens if t not in place and not t.isdigit()]
+
+
+@lru_cache(maxsize=200_000)
+def _place_words(place_name: str) -> frozenset[str]:
+    return frozenset(text_tokens(place_name))
 
 
 def feature_row(rid: int, record: LinkRecord) -> dict[str, Any]:
