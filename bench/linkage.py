@@ -1,7 +1,8 @@
 """Linkage benchmark: quality against the truth for civharm and two baselines, then scale.
 
     .venv/bin/python -m bench.linkage                       # quality: 2017 events, seed 2 (held out)
-    .venv/bin/python -m bench.linkage --copies 34           # ≈1,000,000 reports: time and peak memory
+    .venv/bin/python -m bench.linkage --year 2016 --seed 1 --errors   # error analysis on the tuning set
+    .venv/bin/python -m bench.linkage --copies 38 --duckdb-memory 3GB # ≈1,000,000 reports: time, memory
     .venv/bin/python -m bench.linkage --incremental 1000000 # candidates_for p50 against a store
 
 Parameters and thresholds were tuned on 2016 events with seed 1; the default run evaluates

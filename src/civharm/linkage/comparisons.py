@@ -234,11 +234,6 @@ def _admin(dialect: str) -> Comparison:
     return Comparison("admin1", "first-order administrative division", levels, _admin_level)
 
 
-def jaccard(a: list[str], b: list[str]) -> float:
-    common = len(set(a) & set(b))
-    return common / (len(a) + len(b) - common) if (a or b) else 0.0
-
-
 def _jaccard_at_least(limit: float) -> tuple[int, int]:
     """``limit`` as a fraction p/q: Jaccard c / (n - c) >= p / q  <=>  (p + q) * c >= p * n, in integers.
 
