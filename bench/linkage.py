@@ -1,7 +1,8 @@
 """Linkage benchmark: quality against the truth for civharm and two baselines, then scale.
 
     .venv/bin/python -m bench.linkage                       # quality: 2017 events, seed 2 (held out)
-    .venv/bin/python -m bench.linkage --copies 34           # ≈1,000,000 reports: time and peak memory
+    .venv/bin/python -m bench.linkage --year 2016 --seed 1 --errors   # error analysis on the tuning set
+    .venv/bin/python -m bench.linkage --copies 38 --duckdb-memory 3GB # ≈1,000,000 reports: time, memory
     .venv/bin/python -m bench.linkage --incremental 1000000 # candidates_for p50 against a store
 
 Parameters and thresholds were tuned on 2016 events with seed 1; the default run evaluates
@@ -19,7 +20,7 @@ from typing import Any
 from civharm.linkage.baselines import window_match
 from civharm.linkage.engine import link_records
 from civharm.linkage.evaluation import bcubed, pairwise
-from civharm.linkage.generator import generate, read_events
+from civharm.linkage.generator import generate, generate_copies, read_events
 from civharm.linkage.records import LinkRecord
 
 
@@ -119,46 +120,165 @@ def quality(year: int, seed: int, *, naive_only: bool = False) -> None:
     )
 
 
-def scale(copies: int, seed: int) -> None:
+def errors(year: int, seed: int) -> None:
+    """Where civharm goes wrong on one set: false merges and missed links by level, and the ceilings."""
+    import numpy as np
+    import pandas as pd
+
+    from civharm.linkage import engine
+    from civharm.linkage.comparisons import comparisons
+    from civharm.linkage.features import feature_frame
+    from civharm.linkage.generator import truths
+
+    events = read_events(UCDP, years=(year,))
+    records, truth = generate(events, seed=seed)
+    frame = feature_frame(records)
+    result = engine.link_frame(frame)
+    levels = engine.candidate_levels(frame, result.params)
+    code = pd.factorize(np.array(truth))[0]
+    left, right = levels["rid_l"].to_numpy(), levels["rid_r"].to_numpy()
+    same = code[left] == code[right]
+    together = result.labels[left] == result.labels[right]
+    weight = engine.level_weights(result.params, levels)
+    true_pairs = sum(n * (n - 1) // 2 for n in np.bincount(code))
+    print(f"{len(records):,} reports; true pairs {true_pairs:,}, {same.sum():,} of them candidates")
+    groups = {
+        "missed links (one event, apart)": same & ~together,
+        "false merges (two events, together)": ~same & together,
+        "all true candidate pairs": same,
+        "all other candidate pairs": ~same,
+    }
+    for name, mask in groups.items():
+        days = np.abs(frame["day"].to_numpy(float)[left[mask]] - frame["day"].to_numpy(float)[right[mask]])
+        key = frame["place_key"].to_numpy()
+        print(
+            f"\n{name}: {mask.sum():,} pairs; "
+            f"weight quartiles {np.quantile(weight[mask], [0.25, 0.5, 0.75]).round(1)}"
+        )
+        print(
+            f"  same place name {np.mean(key[left[mask]] == key[right[mask]]):.2f}; days apart 0/1/2/3+: "
+            + "/".join(f"{np.mean(np.minimum(days, 3) == d):.2f}" for d in range(4))
+        )
+        for c in comparisons():
+            share = np.bincount(levels[f"lv_{c.name}"].to_numpy()[mask], minlength=len(c.levels)) / max(
+                mask.sum(), 1
+            )
+            print(
+                f"  {c.name:9s} "
+                + "; ".join(f"{lv.label} {v:.2f}" for lv, v in zip(c.levels, share, strict=True) if v >= 0.01)
+            )
+    oracle = params_from_labels(levels, same)
+    for threshold in (-2.0, -1.0, 0.0):
+        pairs = engine.score(levels, oracle)
+        labels, _, _ = engine.cluster_pairs(len(frame), pairs, threshold=threshold)
+        b, p = bcubed(labels.tolist(), truth), pairwise(labels.tolist(), truth)
+        print(
+            f"\nm and u from the labels, threshold {threshold:+.0f}: B³ F1 {b.f1:.3f}, pairwise F1 {p.f1:.3f}"
+        )
+    hidden = pd.DataFrame(
+        [(k, t.day, t.event.latitude, t.event.longitude, t.killed, t.weapon, t.target, t.time_of_day)
+         for k, t in truths(events, seed=seed).items()],
+        columns=["key", "day", "lat", "lon", "killed", "weapon", "target", "tod"],
+    )  # fmt: skip
+    for keys in (
+        ["day", "lat", "lon"],
+        ["day", "lat", "lon", "killed"],
+        ["day", "lat", "lon", "killed", "weapon", "target", "tod"],
+    ):
+        group = dict(zip(hidden["key"], hidden.groupby(keys).ngroup(), strict=True))
+        shared = int((hidden.groupby(keys)["key"].transform("size") > 1).sum())
+        merged = [group[t] for t in truth]
+        print(
+            f"events sharing {'+'.join(keys)}: {shared:,}; if merged: B³ F1 "
+            f"{bcubed(merged, truth).f1:.3f}, pairwise {pairwise(merged, truth).f1:.3f}"
+        )
+
+
+def params_from_labels(levels: Any, same: Any) -> Any:
+    """The model's parameters counted from the truth (an upper bound for EM with these comparisons)."""
+    import numpy as np
+
+    from civharm.linkage.comparisons import comparisons
+    from civharm.linkage.model import ModelParams
+
+    params = ModelParams(prior=float(same.mean()), levels={})
+    for c in comparisons():
+        size, column = len(c.levels), levels[f"lv_{c.name}"].to_numpy()
+        m, u = (np.bincount(column[mask], minlength=size).astype(float) for mask in (same, ~same))
+        m[0] = u[0] = 0.0
+        m, u = (m + 0.5) / (m.sum() + 0.5 * (size - 1)), (u + 0.5) / (u.sum() + 0.5 * (size - 1))
+        params.levels[c.name] = [(1.0, 1.0)] + [(float(m[i]), float(u[i])) for i in range(1, size)]
+    return params
+
+
+def _peak_gib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
+
+
+def scale(copies: int, seed: int, *, duckdb_memory: str = "4GB") -> None:
     """Time each stage of :func:`~civharm.linkage.engine.link_frame` on replicated events."""
+    import pandas as pd
+
     from civharm.linkage import engine
     from civharm.linkage.features import feature_frame
     from civharm.linkage.model import ModelParams
 
     events = read_events(UCDP)
-    start = time.perf_counter()
-    records, truth = generate(events, seed=seed, copies=copies)
-    print(f"generated {len(records):,} reports in {time.perf_counter() - start:.0f} s (not counted)")
-    stages: list[tuple[str, float]] = []
-    total = time.perf_counter()
+    stages: list[tuple[str, float, float]] = []
+    # One copy at a time: its reports become feature rows and are dropped (never a million objects).
+    generating = featuring = 0.0
+    frames, truth = [], []
+    tick = time.perf_counter()
+    for records, keys in generate_copies(events, seed=seed, copies=copies):
+        generating += time.perf_counter() - tick
+        tick = time.perf_counter()
+        frames.append(feature_frame(records, first_rid=len(truth)))
+        truth += keys
+        featuring += time.perf_counter() - tick
+        tick = time.perf_counter()
+    del records
+    tick = time.perf_counter()
+    frame = pd.concat(frames, ignore_index=True)
+    del frames
+    featuring += time.perf_counter() - tick
+    print(f"generated {len(truth):,} reports in {generating:.0f} s (not counted)")
+    stages.append(("features (Python, one copy at a time)", featuring, _peak_gib()))
+    total = time.perf_counter() - featuring
 
     def stage(name: str, tick: float) -> None:
-        stages.append((name, time.perf_counter() - tick))
+        stages.append((name, time.perf_counter() - tick, _peak_gib()))
 
-    tick = time.perf_counter()
-    frame = feature_frame(records)
-    stage("features (Python)", tick)
     tick = time.perf_counter()
     params = engine.train_m(engine.training_sample(frame), start=ModelParams.starting())
     stage(f"EM for m (three Splink sessions, ≤{engine.MAX_TRAIN_REPORTS:,} reports)", tick)
     tick = time.perf_counter()
-    levels = engine.candidate_levels(frame, params)
+    levels = engine.candidate_levels(frame, params, db_api=engine.duckdb_api(memory_limit=duckdb_memory))
     stage(f"blocking and comparisons ({len(levels):,} candidate pairs, DuckDB)", tick)
     tick = time.perf_counter()
     params = engine.calibrate(params, levels)
+    stage("u and prior among candidates", tick)
+    tick = time.perf_counter()
+    params = engine.self_train(frame, levels, params)
+    stage(
+        f"m from own incidents ({engine.REFINE_ROUNDS} rounds, ≤{engine.MAX_TRAIN_REPORTS:,} reports)",
+        tick,
+    )
+    tick = time.perf_counter()
     pairs = engine.score(levels, params)
-    stage(f"u, prior and scores ({len(pairs):,} pairs kept)", tick)
+    stage(f"scores ({len(pairs):,} pairs kept)", tick)
     tick = time.perf_counter()
     labels, _, _ = engine.cluster_pairs(len(frame), pairs)
     stage("clustering", tick)
     seconds = time.perf_counter() - total
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
-    print("| stage | seconds |\n|---|---|")
-    for name, spent in stages:
-        print(f"| {name} | {spent:.1f} |")
+    print(
+        f"DuckDB memory limit {duckdb_memory}\n\n| stage | seconds | peak RSS so far (GiB) |\n|---|---|---|"
+    )
+    for name, spent, peak_so_far in stages:
+        print(f"| {name} | {spent:.1f} | {peak_so_far:.2f} |")
     b, p = bcubed(labels.tolist(), truth), pairwise(labels.tolist(), truth)
     print(
-        f"\n{len(records):,} reports → {len(set(labels.tolist())):,} incidents in {seconds:.0f} s; "
+        f"\n{len(truth):,} reports → {len(set(labels.tolist())):,} incidents in {seconds:.0f} s; "
         f"peak RSS {peak:.2f} GiB; B³ F1 {b.f1:.3f}, pairwise F1 {p.f1:.3f}"
     )
 
@@ -279,8 +399,12 @@ def main() -> None:
     parser.add_argument(
         "--copies", type=int, default=0, help="scale run: replicate all events this many times"
     )
+    parser.add_argument("--duckdb-memory", default="4GB", help="scale run: DuckDB's memory limit")
     parser.add_argument(
         "--incremental", type=int, default=0, help="time candidates_for against a store of this many reports"
+    )
+    parser.add_argument(
+        "--errors", action="store_true", help="quality: where civharm goes wrong, and ceilings"
     )
     parser.add_argument(
         "--naive", action="store_true", help="quality: only the naive matcher's sweep (generator calibration)"
@@ -288,8 +412,10 @@ def main() -> None:
     args = parser.parse_args()
     if args.incremental:
         incremental(args.incremental, args.seed)
+    elif args.errors:
+        errors(args.year, args.seed)
     elif args.copies:
-        scale(args.copies, args.seed)
+        scale(args.copies, args.seed, duckdb_memory=args.duckdb_memory)
     else:
         quality(args.year, args.seed, naive_only=args.naive)
 

@@ -22,7 +22,7 @@ import numpy.typing as npt
 #: Weight (bits) assumed for a pair without a score: not a candidate, or below the kept probability.
 MISSING_WEIGHT = -12.0
 #: Decision threshold (bits): pairs above it argue for a merge, below it against.
-THRESHOLD = -1.0
+THRESHOLD = -2.0
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from fractions import Fraction
 from typing import Any
 
 from rapidfuzz.distance import Levenshtein
@@ -233,26 +234,37 @@ def _admin(dialect: str) -> Comparison:
     return Comparison("admin1", "first-order administrative division", levels, _admin_level)
 
 
-def jaccard(a: list[str], b: list[str]) -> float:
-    common = len(set(a) & set(b))
-    return common / (len(a) + len(b) - common) if (a or b) else 0.0
+def _jaccard_at_least(limit: float) -> tuple[int, int]:
+    """``limit`` as a fraction p/q: Jaccard c / (n - c) >= p / q  <=>  (p + q) * c >= p * n, in integers.
+
+    Whole numbers give the same answer in SQL and Python, and the SQL needs the intersection of
+    the two word lists once per level instead of twice (the costliest comparison at scale).
+    """
+    fraction = Fraction(limit).limit_denominator(1000)
+    return fraction.numerator, fraction.denominator
 
 
 def _text_level(left: Row, right: Row) -> int:
     if not left["ntok"] or not right["ntok"]:
         return 0
-    similarity = jaccard(left["tokens"], right["tokens"])
-    return 1 + next((i for i, limit in enumerate(TEXT_JACCARD) if similarity >= limit), len(TEXT_JACCARD))
+    common = len(set(left["tokens"]) & set(right["tokens"]))
+    total = len(left["tokens"]) + len(right["tokens"])
+    for index, limit in enumerate(TEXT_JACCARD):
+        p, q = _jaccard_at_least(limit)
+        if (p + q) * common >= p * total:
+            return 1 + index
+    return 1 + len(TEXT_JACCARD)
 
 
 def _text(dialect: str) -> Comparison:
     intersect = _sql(dialect)["intersect"]
-    similarity = f"({intersect} / (ntok_l + ntok_r - {intersect}))"
     levels = [
         Level("no description", "ntok_l = 0 OR ntok_r = 0 OR ntok_l IS NULL OR ntok_r IS NULL", 1.0, 1.0)
     ]
     for limit, m, u in zip(TEXT_JACCARD, (0.4, 0.3, 0.2), (0.02, 0.08, 0.3), strict=True):
-        levels.append(Level(f"descriptions share >= {limit:.0%} of words", f"{similarity} >= {limit}", m, u))
+        p, q = _jaccard_at_least(limit)
+        condition = f"{p + q} * {intersect} >= {p} * (ntok_l + ntok_r)"
+        levels.append(Level(f"descriptions share >= {limit:.0%} of words", condition, m, u))
     levels.append(Level("descriptions differ", "ELSE", 0.1, 0.6))
     return Comparison("text", "free-text similarity of the descriptions", tuple(levels), _text_level)
 

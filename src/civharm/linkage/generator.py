@@ -141,6 +141,33 @@ def generate(
     return out, [event for _, event in records]
 
 
+def generate_copies(
+    events: list[Event], *, seed: int = 1, copies: int = 1, rates: ReportingRates = RATES
+) -> Iterator[tuple[list[LinkRecord], list[str]]]:
+    """:func:`generate` one copy at a time, so a million reports need not be held as objects.
+
+    The reports of a copy are the ones :func:`generate` draws for it (same seed, same events),
+    shuffled within the copy; ids run on across copies. Copies are two years apart and never
+    meet, so linking the chunks' reports together is linking :func:`generate`'s reports.
+    """
+    first = 0
+    for copy in range(copies):
+        records: list[tuple[LinkRecord, str]] = []
+        for event in events:
+            rng = random.Random(seed * 1_000_003 + copy * 7_919 + int(event.key))
+            truth = truth_of(_moved(event, copy), rng)
+            if rng.random() >= rates.event_reported:
+                continue
+            for source in sources_of(rng, truth, rates):
+                records.append((report_of(rng, truth, source, rates), f"{event.key}-{copy}"))
+        random.Random(seed * 31 + copy).shuffle(records)
+        yield (
+            [replace(r, report_id=f"R{first + i + 1:07d}") for i, (r, _) in enumerate(records)],
+            [key for _, key in records],
+        )
+        first += len(records)
+
+
 def truths(events: list[Event], *, seed: int = 1) -> dict[str, EventTruth]:
     """The hidden truth of each event as :func:`generate` drew it (for analysing errors)."""
     out = {}

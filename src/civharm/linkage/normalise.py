@@ -328,6 +328,18 @@ _DETAIL_WORDS = {
     category: [(value, [(w.lower(), not has_arabic(w)) for w in words]) for value, words in values.items()]
     for category, values in DETAIL_LEXICON.items()
 }
+#: The same, split by script: a text without Arabic letters cannot name an Arabic word, nor a
+#: text without Latin letters a Latin one, so most texts search only about half the words.
+_DETAIL_WORDS_BY_SCRIPT = {
+    latin: {
+        category: [
+            (value, [(w, is_latin) for w, is_latin in words if is_latin == latin]) for value, words in values
+        ]
+        for category, values in _DETAIL_WORDS.items()
+    }
+    for latin in (True, False)
+}
+_LATIN_LETTER = re.compile("[a-z]")
 
 
 def text_details(text: str | None) -> dict[str, str | None]:
@@ -336,12 +348,19 @@ def text_details(text: str | None) -> dict[str, str | None]:
     if not text:
         return found
     lower = text.lower()
-    for category, values in _DETAIL_WORDS.items():
+    scripts = [
+        latin for latin in (True, False) if (_LATIN_LETTER.search(lower) if latin else has_arabic(lower))
+    ]
+    for category in _DETAIL_WORDS:
         first: tuple[int, str] | None = None
-        for value, words in values:
-            for word, latin in words:
-                at = _named_at(lower, word, latin)
-                if at >= 0 and (first is None or at < first[0]):
-                    first = (at, value)
+        for latin in scripts:
+            for value, words in _DETAIL_WORDS_BY_SCRIPT[latin][category]:
+                for word, _ in words:
+                    # Most words are absent: one plain search settles them without a call.
+                    at = lower.find(word)
+                    if at >= 0 and latin:
+                        at = _named_at(lower, word, latin)
+                    if at >= 0 and (first is None or at < first[0]):
+                        first = (at, value)
         found[category] = first[1] if first else None
     return found
