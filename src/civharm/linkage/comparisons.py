@@ -219,10 +219,16 @@ def _place(dialect: str) -> Comparison:
     return Comparison("place", "place names across spellings and scripts", tuple(levels), _place_level)
 
 
-def _admin_level(left: Row, right: Row) -> int:
-    if left["admin1_key"] is None or right["admin1_key"] is None:
-        return 0
-    return 1 if left["admin1_key"] == right["admin1_key"] else 2
+def _equality_level(key: str) -> Callable[[Row, Row], int]:
+    """Levels of a three-level equality comparison on ``key``: 0 when either side lacks it, 1 when
+    both agree, 2 when they differ (the SQL levels of ``_admin`` and ``_source``, in order)."""
+
+    def level(left: Row, right: Row) -> int:
+        if left[key] is None or right[key] is None:
+            return 0
+        return 1 if left[key] == right[key] else 2
+
+    return level
 
 
 def _admin(dialect: str) -> Comparison:
@@ -231,7 +237,7 @@ def _admin(dialect: str) -> Comparison:
         Level("same province", "admin1_key_l = admin1_key_r", 0.9, 0.5),
         Level("different province", "ELSE", 0.1, 0.5),
     )
-    return Comparison("admin1", "first-order administrative division", levels, _admin_level)
+    return Comparison("admin1", "first-order administrative division", levels, _equality_level("admin1_key"))
 
 
 def _jaccard_at_least(limit: float) -> tuple[int, int]:
@@ -299,19 +305,15 @@ def _details(dialect: str) -> Comparison:
     )
 
 
-def _source_level(left: Row, right: Row) -> int:
-    if left["source"] is None or right["source"] is None:
-        return 0
-    return 1 if left["source"] == right["source"] else 2
-
-
 def _source(dialect: str) -> Comparison:
     levels = (
         Level("source unknown", "source_l IS NULL OR source_r IS NULL", 1.0, 1.0),
         Level("same source", "source_l = source_r", 0.03, 0.1),
         Level("different sources", "ELSE", 0.97, 0.9),
     )
-    return Comparison("source", "the same source rarely reports one incident twice", levels, _source_level)
+    return Comparison(
+        "source", "the same source rarely reports one incident twice", levels, _equality_level("source")
+    )
 
 
 def comparisons(dialect: str = "duckdb") -> list[Comparison]:

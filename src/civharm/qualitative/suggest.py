@@ -188,11 +188,12 @@ def _export_int8(model: Any, torch: Any, path: Path) -> None:
                 opset_version=17,
                 dynamo=False,
             )
-        logging.getLogger().disabled, was = True, logging.getLogger().disabled  # quantiser's advice
+        root = logging.getLogger()
+        was_disabled, root.disabled = root.disabled, True  # the quantiser logs advice at WARNING
         try:
             quantize_dynamic(str(plain), str(quantised), weight_type=QuantType.QInt8)
         finally:
-            logging.getLogger().disabled = was
+            root.disabled = was_disabled
         quantised.replace(path)  # whole or absent, even if two processes export at once
 
 
