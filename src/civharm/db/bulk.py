@@ -76,6 +76,23 @@ class RowEncoder:
             for position, name in enumerate(self.columns)
             if (bind := _converter(dialect, table.c[name])) is not None
         ]
+        self._binds = {self.columns[position]: bind for position, bind in self._processors}
+
+    def encode_column(self, name: str, values: Sequence[Any]) -> list[Any]:
+        """``values`` of column ``name`` encoded as :meth:`encode` encodes them, each distinct value once.
+
+        Lists (JSON columns) are told apart by their items.
+        """
+        bind = self._binds.get(name)
+        if bind is None:
+            return list(values)
+        if values and type(values[0]) is list:
+            keys: Sequence[Any] = [tuple(value) for value in values]
+            encoded = {key: bind(list(key)) for key in set(keys)}
+        else:
+            keys = values
+            encoded = {value: bind(value) for value in set(values)}
+        return [encoded[key] for key in keys]
 
     def encode(self, row: dict[str, Any]) -> tuple[Any, ...]:
         try:

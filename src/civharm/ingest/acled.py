@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import pyarrow as pa
+
 from civharm.ingest import fields
+from civharm.ingest.blocks import RAW_RECORD, BlockReports, Same
 from civharm.ingest.countries import iso3_from_name, iso3_from_numeric
 from civharm.ingest.source import FieldReader, ParsedRow, Problems, read_checked
 from civharm.precision import ACLED_GEO_PRECISION, ACLED_TIME_PRECISION
@@ -108,14 +111,13 @@ class AcledExport:
     def build(self, row: dict[str, str], values: Sequence[Any]) -> ParsedRow:
         event_id, when, time_precision, geo_precision, latitude, longitude, fatalities, iso_number = values
         warnings: list[str] = []
-        iso3 = iso3_from_numeric(iso_number) if iso_number is not None else None
-        iso3 = iso3 or iso3_from_name(fields.optional_text(row.get("country")))
+        iso3 = _iso3((iso_number, row.get("country", "")))
         if iso3 is None:
             warnings.append(
                 f"country {row.get('country')!r} (iso {row.get('iso')!r}) has no known ISO 3166-1 code"
             )
         event_type, sub_event_type = row.get("event_type", ""), row.get("sub_event_type", "")
-        status = PersonStatus.CIVILIAN if event_type == VIOLENCE_AGAINST_CIVILIANS else PersonStatus.UNKNOWN
+        status = _victims(event_type)
         counts = []
         if fatalities > 0:
             counts.append(
@@ -152,3 +154,73 @@ class AcledExport:
             "raw_record": dict(row),
         }
         return ParsedRow(source_key=event_id, report=report, counts=counts, warnings=warnings)
+
+    def build_block(self, columns: Mapping[str, pa.Array], checked: Sequence[list[Any]]) -> BlockReports:
+        """:meth:`build` for many rows at once: each column computed once per distinct value."""
+        event_ids, when, time_precision, geo_precision, latitude, longitude, fatalities, iso_numbers = checked
+        text = {name: columns[name].to_pylist() for name in _BLOCK_TEXT_COLUMNS}
+        iso3 = _per_distinct(list(zip(iso_numbers, text["country"], strict=True)), _iso3)
+        warnings: dict[int, list[str]] = {}
+        if None in iso3:
+            iso_text = columns["iso"].to_pylist()
+            for at, code in enumerate(iso3):
+                if code is None:
+                    warnings[at] = [
+                        f"country {text['country'][at]!r} (iso {iso_text[at]!r}) has no known ISO 3166-1 code"
+                    ]
+        kinds = list(zip(text["event_type"], text["sub_event_type"], text["inter2"], strict=True))
+        statuses = _per_distinct(text["event_type"], _victims)
+        counts = _per_distinct(list(zip(fatalities, statuses, strict=True)), _killed)
+        report: dict[str, Sequence[Any] | pa.Array | Same | None] = {
+            "source_type": Same(SourceType.DATASET),
+            "source_name": Same("ACLED"),
+            "original_text": columns["notes"],
+            "language": Same("en"),
+            "date_start": when,
+            "date_end": when,
+            "date_precision": [ACLED_TIME_PRECISION[p] for p in time_precision],
+            "date_precision_code": _per_distinct(time_precision, "acled:time_precision={}".format),
+            "latitude": latitude,
+            "longitude": longitude,
+            "location_precision": [ACLED_GEO_PRECISION[p] for p in geo_precision],
+            "location_precision_code": _per_distinct(geo_precision, "acled:geo_precision={}".format),
+            "place_name": _per_distinct(text["location"], fields.optional_text),
+            "admin1": _per_distinct(text["admin1"], fields.optional_text),
+            "admin2": _per_distinct(text["admin2"], fields.optional_text),
+            "country_iso3": iso3,
+            "killed_min": fatalities,
+            "killed_best": fatalities,
+            "killed_max": fatalities,
+            "cause": [SUB_EVENT_CAUSE.get(sub, Cause.UNKNOWN) for _, sub, _ in kinds],
+            "reliability": Same(self.reliability),
+            "topics": _per_distinct(kinds, lambda kind: acled_topics(*kind)),
+            RAW_RECORD: None,
+        }
+        return BlockReports(list(event_ids), report, counts, warnings)
+
+
+_BLOCK_TEXT_COLUMNS = ("country", "event_type", "sub_event_type", "inter2", "location", "admin1", "admin2")
+
+
+def _per_distinct(values: Sequence[Any], compute: Any) -> list[Any]:
+    """``compute`` of each value, called once per distinct value."""
+    results = {value: compute(value) for value in set(values)}
+    return [results[value] for value in values]
+
+
+def _iso3(pair: tuple[int | None, str]) -> str | None:
+    iso_number, country = pair
+    code = iso3_from_numeric(iso_number) if iso_number is not None else None
+    return code or iso3_from_name(fields.optional_text(country))
+
+
+def _killed(pair: tuple[int, PersonStatus]) -> list[dict[str, Any]]:
+    """The casualty counts of an event with this toll (rows with equal ones share the list)."""
+    toll, status = pair
+    if toll <= 0:
+        return []
+    return [{"outcome": Outcome.KILLED, "status": status, "count_min": toll, "count_max": toll}]
+
+
+def _victims(event_type: str) -> PersonStatus:
+    return PersonStatus.CIVILIAN if event_type == VIOLENCE_AGAINST_CIVILIANS else PersonStatus.UNKNOWN

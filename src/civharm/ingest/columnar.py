@@ -17,8 +17,10 @@ both skip, count as rows in both, so row numbers agree.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
 from typing import Any
@@ -28,6 +30,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from pyarrow import csv as arrow_csv
 
+from civharm.ingest import fields
 from civharm.ingest.csvfile import CsvSource, _CountingReader, header_length, open_csv
 from civharm.ingest.fields import FieldError
 from civharm.ingest.source import ColumnwiseFormat, FieldReader, ParsedRow
@@ -46,11 +49,23 @@ def _blank(value: str) -> bool:
     return not value or value.isspace()
 
 
+#: Readers of numbers whose texts Arrow can convert all at once, with the range each accepts.
+_NUMBER_RANGES: dict[FieldReader, tuple[float, float]] = {
+    fields.parse_float: (-math.inf, math.inf),
+    fields.parse_latitude: (-90.0, 90.0),
+    fields.parse_longitude: (-180.0, 180.0),
+}
+
+
 def read_column(column: pa.Array, read: FieldReader) -> tuple[list[Any], np.ndarray]:
     """``read`` applied to every value of ``column``, once per distinct value.
 
     Returns the values read (``None`` where reading failed) and a mask of the failures.
     """
+    if read in _NUMBER_RANGES:
+        numbers = _read_numbers(column, *_NUMBER_RANGES[read])
+        if numbers is not None:
+            return numbers
     distinct = pc.unique(column)
     results = np.empty(len(distinct), dtype=object)
     failed = np.zeros(len(distinct), dtype=bool)
@@ -61,6 +76,45 @@ def read_column(column: pa.Array, read: FieldReader) -> tuple[list[Any], np.ndar
             failed[at] = True
     positions = pc.index_in(column, value_set=distinct).to_numpy(zero_copy_only=False)
     return results[positions].tolist(), failed[positions]
+
+
+@dataclass(slots=True)
+class CheckedBlock:
+    """A block of rows as Arrow read it, with the format's checks applied to whole columns."""
+
+    #: The row number of the block's first row (the header is row 1).
+    first_row: int
+    #: Each column's text, by header name.
+    columns: dict[str, pa.Array]
+    #: The checked values, one list per check (``None`` where the check failed).
+    checked: list[list[Any]]
+    #: Rows where any check failed.
+    failed: np.ndarray
+
+    def row(self, at: int) -> dict[str, str]:
+        """Row ``at`` of the block, as the csv module gives it."""
+        return {name: column[at].as_py() for name, column in self.columns.items()}
+
+
+def _read_numbers(column: pa.Array, low: float, high: float) -> tuple[list[Any], np.ndarray] | None:
+    """Decimal texts converted by Arrow, or ``None`` when any text is not one Arrow reads.
+
+    Arrow and Python round a decimal text to the same float. A text Arrow refuses (a decimal
+    comma, spaces, an empty field) sends the whole column to the field reader, whose messages
+    name the problem; a number that is not finite or out of range is a failure here, and that
+    row's reader gives the message.
+    """
+    try:
+        numbers = column.cast(pa.float64()).to_numpy(zero_copy_only=False)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+    with np.errstate(invalid="ignore"):
+        failed = ~(np.isfinite(numbers) & (numbers >= low) & (numbers <= high))
+    values: list[Any] = numbers.tolist()
+    if failed.any():
+        for at in np.flatnonzero(failed).tolist():
+            values[at] = None
+    return values, failed
 
 
 class ColumnarSource:
@@ -100,20 +154,11 @@ class ColumnarSource:
 
     def rows(self) -> Iterator[NumberedRow]:
         """Every row that is not blank, numbered as a spreadsheet shows it (the header is row 1)."""
-        raw = self._stack.enter_context(self.path.open("rb"))
-        self._counting = _CountingReader(raw, None)
-        offset = header_length(raw)
-        raw.seek(0)
-        self._counting.read(offset)  # through the counter, so the hash covers the header
-        done = 0
-        try:
-            reader = self._open_arrow(self._counting)
-            for block in reader:
-                yield from self._block(block, done)
-                done += block.num_rows
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
-            self.arrow_rows = done
-            yield from self._rows_with_csv(done)
+        for item in self.blocks():
+            if isinstance(item, CheckedBlock):
+                yield from self._rows_of(item)
+            else:
+                yield item
 
     def _open_arrow(self, stream: _CountingReader) -> Iterable[pa.RecordBatch]:
         if stream.bytes_read >= self.path.stat().st_size:
@@ -152,9 +197,28 @@ class ColumnarSource:
             if not all(_blank(value) for value in row.values()):
                 yield row_number, row, None
 
-    def _block(self, block: pa.RecordBatch, done: int) -> Iterator[NumberedRow]:
-        fields = [block.column(at).to_pylist() for at in range(len(self.columns))]
-        rows = [dict(zip(self.columns, values, strict=True)) for values in zip(*fields, strict=True)]
+    def blocks(self) -> Iterator[CheckedBlock | NumberedRow]:
+        """Like :meth:`rows`, but each block Arrow reads comes whole, its columns checked.
+
+        Rows read by the csv module after Arrow refused a block come one by one, as from :meth:`rows`.
+        """
+        raw = self._stack.enter_context(self.path.open("rb"))
+        self._counting = _CountingReader(raw, None)
+        offset = header_length(raw)
+        raw.seek(0)
+        self._counting.read(offset)  # through the counter, so the hash covers the header
+        done = 0
+        try:
+            for block in self._open_arrow(self._counting):
+                checked, failed = self._check(block)
+                columns = {name: block.column(at) for at, name in enumerate(self.columns)}
+                yield CheckedBlock(done + 2, columns, checked, failed)  # the header is row 1
+                done += block.num_rows
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError, UnicodeDecodeError):
+            self.arrow_rows = done
+            yield from self._rows_with_csv(done)
+
+    def _check(self, block: pa.RecordBatch) -> tuple[list[list[Any]], np.ndarray]:
         position = {name: at for at, name in enumerate(self.columns)}
         checked: list[list[Any]] = []
         failed = np.zeros(block.num_rows, dtype=bool)
@@ -162,14 +226,20 @@ class ColumnarSource:
             values, bad = read_column(block.column(position[name]), read)
             checked.append(values)
             failed |= bad
-        maybe_blank = [_blank(value) for value in fields[position[self.fmt.id_column]]]
+        return checked, failed
+
+    def _rows_of(self, block: CheckedBlock) -> Iterator[NumberedRow]:
+        fields = [column.to_pylist() for column in block.columns.values()]
+        names = list(block.columns)
+        rows = [dict(zip(names, values, strict=True)) for values in zip(*fields, strict=True)]
+        maybe_blank = [_blank(value) for value in block.columns[self.fmt.id_column].to_pylist()]
         build = self.fmt.build
         for at, (row, checked_values, refused, blank) in enumerate(
-            zip(rows, zip(*checked, strict=True), failed.tolist(), maybe_blank, strict=True)
+            zip(rows, zip(*block.checked, strict=True), block.failed.tolist(), maybe_blank, strict=True)
         ):
             if blank and all(_blank(value) for value in row.values()):
                 continue
-            yield done + at + 2, row, None if refused else build(row, checked_values)
+            yield block.first_row + at, row, None if refused else build(row, checked_values)
 
 
 def columnwise(fmt: object) -> ColumnwiseFormat | None:

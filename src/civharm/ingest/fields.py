@@ -106,7 +106,7 @@ def parse_longitude(value: str | None) -> float:
 def parse_date(value: str | None) -> date:
     """Accept ``YYYY-MM-DD`` (optionally followed by a time) and ``15 January 2022``."""
     text = required(value)
-    if len(text) > 10 and text[10] in " T":
+    if len(text) > 10 and text[10] in " T" and text[4:5] == "-":  # an ISO date with a time
         text = text[:10]
     try:
         return date.fromisoformat(text)

@@ -18,17 +18,20 @@ import pickle
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
+from itertools import compress
 from multiprocessing.connection import Connection as Pipe
 from pathlib import Path
 from typing import Any, Protocol
 
+import numpy as np
 from sqlalchemy import Dialect
 
 from civharm.casualties.models import CasualtyCount
 from civharm.db.base import table_of
 from civharm.db.bulk import RowEncoder, column_default
 from civharm.db.engine import create_db_engine
-from civharm.ingest.columnar import ColumnarSource, NumberedRow, columnwise
+from civharm.ingest.blocks import BlockEncoder, BlockFormat, blockwise, take_rows
+from civharm.ingest.columnar import CheckedBlock, ColumnarSource, NumberedRow, columnwise
 from civharm.ingest.csvfile import open_csv
 from civharm.ingest.source import ParsedRow, Problems, SourceFormat
 from civharm.reports.models import Report
@@ -131,6 +134,7 @@ class _Preparer:
         self.digests = _report_digests(stamp)
         self.rows_read = 0
         self.warnings_kept = 0
+        self._blocks: BlockEncoder | None = None
 
     def add(self, batch: Batch, row_number: int, row: dict[str, str], parsed: ParsedRow | None) -> None:
         """Add one row; ``parsed`` is its report when it was read column by column, else it is parsed here."""
@@ -156,6 +160,47 @@ class _Preparer:
         batch.counts.append([self.counts.encode(count) for count in parsed.counts])
         if self.digests is not None:
             batch.digests.append(self.digests.parts({"source_key": parsed.source_key, **parsed.report}))
+
+    def add_block(self, batch: Batch, block: CheckedBlock, fmt: BlockFormat) -> None:
+        """Add a block's rows: those that failed a check one by one (for their messages), the rest at once."""
+        for at in np.flatnonzero(block.failed).tolist():
+            row = block.row(at)
+            if not _blank(row):
+                self.add(batch, block.first_row + at, row, None)
+        passed = ~block.failed
+        good = int(passed.sum())
+        if not good:
+            return
+        columns = take_rows(block.columns, passed) if good < len(passed) else block.columns
+        checked = [list(compress(values, passed)) for values in block.checked]
+        built = fmt.build_block(columns, checked)
+        if self.reports is None:
+            self.reports = RowEncoder(self.dialect, table_of(Report), list(built.columns))
+        if self._blocks is None:
+            self._blocks = BlockEncoder(list(block.columns), self.reports, self.digests)
+        rows = self._blocks.encode(built, columns)
+        numbers = (np.flatnonzero(passed) + block.first_row).tolist()
+        self.rows_read += good
+        for at, warnings in built.warnings.items():
+            for warning in warnings:
+                batch.warning_count += 1
+                if self.warnings_kept < MAX_WARNINGS_KEPT:
+                    self.warnings_kept += 1
+                    batch.warnings.append(f"{self.source.name}: row {numbers[at]}: {warning}")
+        batch.row_numbers.extend(numbers)
+        batch.keys.extend(rows.keys)
+        batch.values.extend(rows.values)
+        batch.counts.extend(self._block_counts(built.counts))
+        if self.digests is not None:
+            batch.digests.extend(rows.digests)
+
+    def _block_counts(self, counts: list[list[dict[str, Any]]]) -> list[list[tuple[Any, ...]]]:
+        """Each row's counts encoded; rows sharing one list of counts (as formats build them) share it."""
+        encoded: dict[int, list[tuple[Any, ...]]] = {}
+        for row_counts in counts:
+            if id(row_counts) not in encoded:
+                encoded[id(row_counts)] = [self.counts.encode(count) for count in row_counts]
+        return [encoded[id(row_counts)] for row_counts in counts]
 
     def finish(self, batch: Batch) -> Batch:
         batch.rows_read = self.rows_read
@@ -190,7 +235,11 @@ def prepare_batches(
     fast = columnwise(fmt) if columnar is not False else None
     if fast is not None:
         with ColumnarSource(path, fast) as columns:
-            yield from _prepare(columns, columns.rows(), fmt, dialect, batch_size, stamp)
+            whole = blockwise(fmt)
+            if whole is not None and dialect.name == "sqlite" and BlockEncoder.usable(columns.columns):
+                yield from _prepare_blocks(columns, whole, dialect, batch_size, stamp)
+            else:
+                yield from _prepare(columns, columns.rows(), fmt, dialect, batch_size, stamp)
         return
     with open_csv(path) as source:
         # Row numbers count the header as row 1, as a spreadsheet shows them.
@@ -227,6 +276,25 @@ def _prepare(
     batch = Batch()
     for row_number, row, parsed in rows:
         preparer.add(batch, row_number, row, parsed)
+        if batch.size() >= batch_size:
+            yield preparer.finish(batch)
+            batch = Batch()
+    last = preparer.finish(batch)
+    last.sha256 = source.sha256()
+    yield last
+
+
+def _prepare_blocks(
+    source: ColumnarSource, fmt: BlockFormat, dialect: Dialect, batch_size: int, stamp: Stamp | None
+) -> Iterator[Batch]:
+    """:func:`_prepare` for a format that builds whole blocks; a batch holds whole blocks."""
+    preparer = _Preparer(source, fmt, dialect, stamp)
+    batch = Batch()
+    for item in source.blocks():
+        if isinstance(item, CheckedBlock):
+            preparer.add_block(batch, item, fmt)
+        else:
+            preparer.add(batch, *item)
         if batch.size() >= batch_size:
             yield preparer.finish(batch)
             batch = Batch()

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections.abc import Mapping
+import re
+from collections.abc import Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
@@ -163,9 +164,34 @@ class RowDigests:
         at = body.find(self._cut)
         return body[: at + len(self._cut) - len(_MARKER_TEXT)], body[at + len(self._cut) :]
 
+    def template(self, slots: Sequence[str]) -> tuple[list[bytes | int], list[bytes | int]]:
+        """The bytes :meth:`parts` writes, with a numbered slot where each of ``slots`` goes.
+
+        For rows built a block at a time (:mod:`civharm.ingest.blocks`): each part is a list of
+        fixed bytes and slot numbers; slot ``i`` takes the JSON text of column ``slots[i]`` as
+        :meth:`parts` would write it. The first part ends where the id goes, the second follows it.
+        """
+        row = dict(self._base)
+        row.update({name: f"\x00{at}\x00" for at, name in enumerate(slots)})
+        body = orjson.dumps(row, option=orjson.OPT_SORT_KEYS)
+        at = body.find(self._cut)
+        before, after = body[: at + len(self._cut) - len(_MARKER_TEXT)], body[at + len(self._cut) :]
+        return _slotted(before), _slotted(after)
+
     @staticmethod
     def digest(parts: tuple[bytes, bytes], key: int) -> str:
         return hashlib.sha256(b"%b%d%b" % (parts[0], key, parts[1])).hexdigest()[:DIGEST_CHARS]
+
+
+_SLOT = re.compile(rb'"\\u0000(\d+)\\u0000"')
+
+
+def _slotted(body: bytes) -> list[bytes | int]:
+    """``body`` split around its slots: fixed bytes, then a slot number, and so on."""
+    pieces: list[bytes | int] = []
+    for at, piece in enumerate(_SLOT.split(body)):
+        pieces.append(int(piece) if at % 2 else piece)
+    return [piece for piece in pieces if piece != b""]
 
 
 _MARKER = -7_340_251_998_201_377
