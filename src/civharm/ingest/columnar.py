@@ -57,6 +57,12 @@ _NUMBER_RANGES: dict[FieldReader, tuple[float, float]] = {
 }
 
 
+#: Whitespace as Python's ``str.strip`` sees it (Arrow's own trimming knows fewer characters).
+_SPACE = "[\t-\r\x1c- \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]"
+#: A text :func:`fields.required` would change or refuse: empty, or with whitespace at either end.
+_EMPTY_OR_PADDED = f"^$|^{_SPACE}|{_SPACE}$"
+
+
 def read_column(column: pa.Array, read: FieldReader) -> tuple[list[Any], np.ndarray]:
     """``read`` applied to every value of ``column``, once per distinct value.
 
@@ -66,6 +72,8 @@ def read_column(column: pa.Array, read: FieldReader) -> tuple[list[Any], np.ndar
         numbers = _read_numbers(column, *_NUMBER_RANGES[read])
         if numbers is not None:
             return numbers
+    if read is fields.required and not pc.any(pc.match_substring_regex(column, _EMPTY_OR_PADDED)).as_py():
+        return column.to_pylist(), np.zeros(len(column), dtype=bool)  # each text is its own value
     distinct = pc.unique(column)
     results = np.empty(len(distinct), dtype=object)
     failed = np.zeros(len(distinct), dtype=bool)
