@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from civharm.linkage.baselines import window_match
-from civharm.linkage.engine import link_records
+from civharm.linkage.engine import DUCKDB_MEMORY, link_records
 from civharm.linkage.evaluation import bcubed, pairwise
 from civharm.linkage.generator import generate, generate_copies, read_events
 from civharm.linkage.records import LinkRecord
@@ -215,8 +215,9 @@ def _peak_gib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024 / 1024
 
 
-def scale(copies: int, seed: int, *, duckdb_memory: str = "4GB") -> None:
+def scale(copies: int, seed: int, *, duckdb_memory: str | None = None) -> None:
     """Time each stage of :func:`~civharm.linkage.engine.link_frame` on replicated events."""
+    duckdb_memory = duckdb_memory or DUCKDB_MEMORY
     import pandas as pd
 
     from civharm.linkage import engine
@@ -399,7 +400,7 @@ def main() -> None:
     parser.add_argument(
         "--copies", type=int, default=0, help="scale run: replicate all events this many times"
     )
-    parser.add_argument("--duckdb-memory", default="4GB", help="scale run: DuckDB's memory limit")
+    parser.add_argument("--duckdb-memory", help="scale run: DuckDB's memory limit (default: the engine's)")
     parser.add_argument(
         "--incremental", type=int, default=0, help="time candidates_for against a store of this many reports"
     )
