@@ -136,6 +136,8 @@ class BlockEncoder:
         self.reports = reports
         self.digests = digests
         self._template = digests.template(["source_key", *reports.columns]) if digests is not None else None
+        #: The raw record's keys as stored (header order) and as digested (sorted).
+        self._sorted = sorted(self.names)
 
     @staticmethod
     def usable(names: Sequence[str]) -> bool:
@@ -173,7 +175,7 @@ class BlockEncoder:
         """
         columns = [fields[name] for name in self.names]
         stored = _join(_quoted_object(self.names, columns), rows)
-        canonical = _join(_quoted_object(sorted(self.names), [fields[n] for n in sorted(self.names)]), rows)
+        canonical = _join(_quoted_object(self._sorted, [fields[name] for name in self._sorted]), rows)
         awkward = pc.match_substring_regex(_join([*columns, ""], rows), _ESCAPED) if columns else None
         if awkward is not None and pc.any(awkward).as_py():
             picked = {name: fields[name].filter(awkward).to_pylist() for name in self.names}

@@ -147,11 +147,7 @@ class _Preparer:
                 RefusedRow(row_number, row, problems or [("", "row could not be read", None)])
             )
             return
-        for warning in parsed.warnings:
-            batch.warning_count += 1
-            if self.warnings_kept < MAX_WARNINGS_KEPT:
-                self.warnings_kept += 1
-                batch.warnings.append(f"{self.source.name}: row {row_number}: {warning}")
+        self._warn(batch, row_number, parsed.warnings)
         if self.reports is None:
             self.reports = RowEncoder(self.dialect, table_of(Report), list(parsed.report))
         batch.row_numbers.append(row_number)
@@ -160,6 +156,24 @@ class _Preparer:
         batch.counts.append([self.counts.encode(count) for count in parsed.counts])
         if self.digests is not None:
             batch.digests.append(self.digests.parts({"source_key": parsed.source_key, **parsed.report}))
+
+    def _warn(self, batch: Batch, row_number: int, warnings: list[str]) -> None:
+        """Count a row's warnings; keep the text of the first :data:`MAX_WARNINGS_KEPT` of the file."""
+        for warning in warnings:
+            batch.warning_count += 1
+            if self.warnings_kept < MAX_WARNINGS_KEPT:
+                self.warnings_kept += 1
+                batch.warnings.append(f"{self.source.name}: row {row_number}: {warning}")
+
+    def add_item(self, batch: Batch, item: NumberedRow | CheckedBlock) -> None:
+        """Add a numbered row, or a whole block when the format builds blocks."""
+        if isinstance(item, CheckedBlock):
+            fmt = blockwise(self.fmt)
+            if fmt is None:
+                raise TypeError(f"{type(self.fmt).__name__} cannot build whole blocks")
+            self.add_block(batch, item, fmt)
+        else:
+            self.add(batch, *item)
 
     def add_block(self, batch: Batch, block: CheckedBlock, fmt: BlockFormat) -> None:
         """Add a block's rows: those that failed a check one by one (for their messages), the rest at once."""
@@ -182,11 +196,7 @@ class _Preparer:
         numbers = (np.flatnonzero(passed) + block.first_row).tolist()
         self.rows_read += good
         for at, warnings in built.warnings.items():
-            for warning in warnings:
-                batch.warning_count += 1
-                if self.warnings_kept < MAX_WARNINGS_KEPT:
-                    self.warnings_kept += 1
-                    batch.warnings.append(f"{self.source.name}: row {numbers[at]}: {warning}")
+            self._warn(batch, numbers[at], warnings)
         batch.row_numbers.extend(numbers)
         batch.keys.extend(rows.keys)
         batch.values.extend(rows.values)
@@ -228,16 +238,18 @@ def prepare_batches(
     stamp: Stamp | None = None,
     columnar: bool | None = None,
 ) -> Iterator[Batch]:
-    """Read ``path`` and yield batches of at most ``batch_size`` rows, the last with the file's hash.
+    """Read ``path`` and yield batches of about ``batch_size`` rows, the last with the file's hash.
 
-    ``columnar`` reads the file column by column when the format allows (the default).
+    ``columnar`` reads the file column by column when the format allows (the default). A format
+    that builds whole blocks adds a block at a time, so its batches may hold a block more.
     """
     fast = columnwise(fmt) if columnar is not False else None
     if fast is not None:
         with ColumnarSource(path, fast) as columns:
-            whole = blockwise(fmt)
-            if whole is not None and dialect.name == "sqlite" and BlockEncoder.usable(columns.columns):
-                yield from _prepare_blocks(columns, whole, dialect, batch_size, stamp)
+            # Whole blocks for SQLite only: PostgreSQL's driver takes values the row encoder gives it.
+            whole = dialect.name == "sqlite" and BlockEncoder.usable(columns.columns)
+            if whole and blockwise(fmt) is not None:
+                yield from _prepare(columns, columns.blocks(), fmt, dialect, batch_size, stamp)
             else:
                 yield from _prepare(columns, columns.rows(), fmt, dialect, batch_size, stamp)
         return
@@ -266,7 +278,7 @@ def prepare_rows(
 
 def _prepare(
     source: RowSource,
-    rows: Iterable[NumberedRow],
+    rows: Iterable[NumberedRow | CheckedBlock],
     fmt: SourceFormat,
     dialect: Dialect,
     batch_size: int,
@@ -274,27 +286,8 @@ def _prepare(
 ) -> Iterator[Batch]:
     preparer = _Preparer(source, fmt, dialect, stamp)
     batch = Batch()
-    for row_number, row, parsed in rows:
-        preparer.add(batch, row_number, row, parsed)
-        if batch.size() >= batch_size:
-            yield preparer.finish(batch)
-            batch = Batch()
-    last = preparer.finish(batch)
-    last.sha256 = source.sha256()
-    yield last
-
-
-def _prepare_blocks(
-    source: ColumnarSource, fmt: BlockFormat, dialect: Dialect, batch_size: int, stamp: Stamp | None
-) -> Iterator[Batch]:
-    """:func:`_prepare` for a format that builds whole blocks; a batch holds whole blocks."""
-    preparer = _Preparer(source, fmt, dialect, stamp)
-    batch = Batch()
-    for item in source.blocks():
-        if isinstance(item, CheckedBlock):
-            preparer.add_block(batch, item, fmt)
-        else:
-            preparer.add(batch, *item)
+    for item in rows:
+        preparer.add_item(batch, item)
         if batch.size() >= batch_size:
             yield preparer.finish(batch)
             batch = Batch()
